@@ -1,0 +1,8 @@
+/* Placeholder: the owner of this file replaces it. */
+#include "config.h"
+
+int
+main (int argc, char **argv)
+{
+  return 1;
+}

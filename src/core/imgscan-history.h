@@ -1,0 +1,86 @@
+/* imgscan-history.h: every paid result, kept on disk before it is shown
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <gio/gio.h>
+
+#include "imgscan-history-entry.h"
+#include "imgscan-result.h"
+
+G_BEGIN_DECLS
+
+#define IMGSCAN_HISTORY_ERROR (imgscan_history_error_quark ())
+
+typedef enum
+{
+  IMGSCAN_HISTORY_ERROR_NOT_FOUND,   /* no scan with that id */
+  IMGSCAN_HISTORY_ERROR_CORRUPT,     /* an entry's files are unreadable */
+  IMGSCAN_HISTORY_ERROR_IO,          /* writing failed: the caller must not drop the reply */
+} ImgscanHistoryError;
+
+GQuark imgscan_history_error_quark (void);
+
+#define IMGSCAN_TYPE_HISTORY (imgscan_history_get_type ())
+/* A GListModel of ImgscanHistoryEntry, newest first. */
+G_DECLARE_FINAL_TYPE (ImgscanHistory, imgscan_history, IMGSCAN, HISTORY, GObject)
+
+/* @dir: NULL for $XDG_DATA_HOME/imgscan/history. Nothing is read until load. */
+ImgscanHistory      *imgscan_history_new          (GFile                *dir);
+GFile               *imgscan_history_get_dir      (ImgscanHistory       *self);
+
+/* Reads the index (rebuilding it from the entries when lost or stale); unreadable
+ * entries are skipped with a g_warning, the others still load. */
+gboolean             imgscan_history_load         (ImgscanHistory       *self,
+                                                   GCancellable         *cancellable,
+                                                   GError              **error);
+void                 imgscan_history_load_async   (ImgscanHistory       *self,
+                                                   GCancellable         *cancellable,
+                                                   GAsyncReadyCallback   callback,
+                                                   gpointer              user_data);
+gboolean             imgscan_history_load_finish  (ImgscanHistory       *self,
+                                                   GAsyncResult         *result,
+                                                   GError              **error);
+
+/* Writes the raw reply exactly as received plus its metadata (path, size, SHA-256 of
+ * @image, sandbox flag, time, a small preview) atomically: temporary file, fsync,
+ * rename. Call before showing or printing the result. Blocking; the async pair runs it
+ * in a thread. Returns the new entry (also added to the model). */
+ImgscanHistoryEntry *imgscan_history_add          (ImgscanHistory       *self,
+                                                   GBytes               *raw_reply,
+                                                   ImgscanResult        *result,
+                                                   GFile                *image,
+                                                   gboolean              sandbox,
+                                                   GCancellable         *cancellable,
+                                                   GError              **error);
+void                 imgscan_history_add_async    (ImgscanHistory       *self,
+                                                   GBytes               *raw_reply,
+                                                   ImgscanResult        *result,
+                                                   GFile                *image,
+                                                   gboolean              sandbox,
+                                                   GCancellable         *cancellable,
+                                                   GAsyncReadyCallback   callback,
+                                                   gpointer              user_data);
+ImgscanHistoryEntry *imgscan_history_add_finish   (ImgscanHistory       *self,
+                                                   GAsyncResult         *result,
+                                                   GError              **error);
+
+gboolean             imgscan_history_remove       (ImgscanHistory       *self,
+                                                   const char           *scan_id,
+                                                   GError              **error);
+/* Nullable; transfer none. */
+ImgscanHistoryEntry *imgscan_history_lookup       (ImgscanHistory       *self,
+                                                   const char           *scan_id);
+/* The newest entry, other than @scan_id, of a photo with the same content hash. */
+ImgscanHistoryEntry *imgscan_history_find_previous (ImgscanHistory      *self,
+                                                    const char          *content_hash,
+                                                    const char          *scan_id);
+
+/* Marks the matches of @current that @previous lacked (imgscan_match_set_is_new) and
+ * returns the image URLs that disappeared since @previous (transfer full, NULL-terminated). */
+char               **imgscan_result_diff          (ImgscanResult        *current,
+                                                   ImgscanResult        *previous);
+
+G_END_DECLS
