@@ -39,6 +39,13 @@ gboolean           imgscan_match_get_is_new     (ImgscanMatch        *self);
 void               imgscan_match_set_is_new     (ImgscanMatch        *self,
                                                  gboolean             is_new);
 
+/* Takes ownership of @url and of @pages (NULL, or a non-empty NULL-terminated vector
+ * holding @n_pages strings). For parsers building many matches at once. */
+ImgscanMatch      *imgscan_match_new_take       (char                *url,
+                                                 gint64               match_type,
+                                                 char               **pages,
+                                                 guint                n_pages);
+
 /* TRUE only for absolute http:// and https:// URLs: the only ones we ever open or fetch. */
 gboolean           imgscan_uri_is_web           (const char          *uri);
 

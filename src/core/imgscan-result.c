@@ -1,9 +1,791 @@
-/* imgscan-result.c
+/* imgscan-result.c: a parsed Copyleaks image check reply
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
-/* Placeholder: the owner of this file replaces it. */
+#define G_LOG_DOMAIN "imgscan-result"
+
 #include "config.h"
 
+#include <glib/gi18n.h>
+
 #include "imgscan-result.h"
+
+G_DEFINE_QUARK (imgscan-result-error-quark, imgscan_result_error)
+
+struct _ImgscanResult
+{
+  GObject     parent_instance;
+
+  char       *developer_payload;
+  char       *scan_id;
+  char       *creation_time_text;
+  GDateTime  *creation_time;
+  char       *filename;
+  gint64      expected_credits;
+  gint64      actual_credits;
+  guint       width;
+  guint       height;
+
+  guint       score_total;
+  guint       score_full;
+  guint       score_partial;
+  guint       n_duplicates;
+  gboolean    score_mismatch;
+
+  GListStore *matches;
+  GListStore *full_matches;
+  GListStore *partial_matches;
+  GListStore *other_matches;
+};
+
+G_DEFINE_FINAL_TYPE (ImgscanResult, imgscan_result, G_TYPE_OBJECT)
+
+static void
+imgscan_result_finalize (GObject *object)
+{
+  ImgscanResult *self = IMGSCAN_RESULT (object);
+
+  g_clear_pointer (&self->developer_payload, g_free);
+  g_clear_pointer (&self->scan_id, g_free);
+  g_clear_pointer (&self->creation_time_text, g_free);
+  g_clear_pointer (&self->creation_time, g_date_time_unref);
+  g_clear_pointer (&self->filename, g_free);
+  g_clear_object (&self->matches);
+  g_clear_object (&self->full_matches);
+  g_clear_object (&self->partial_matches);
+  g_clear_object (&self->other_matches);
+
+  G_OBJECT_CLASS (imgscan_result_parent_class)->finalize (object);
+}
+
+static void
+imgscan_result_class_init (ImgscanResultClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = imgscan_result_finalize;
+}
+
+static void
+imgscan_result_init (ImgscanResult *self)
+{
+  self->matches = g_list_store_new (IMGSCAN_TYPE_MATCH);
+  self->full_matches = g_list_store_new (IMGSCAN_TYPE_MATCH);
+  self->partial_matches = g_list_store_new (IMGSCAN_TYPE_MATCH);
+  self->other_matches = g_list_store_new (IMGSCAN_TYPE_MATCH);
+}
+
+/* Parsing. Every lookup says what it found; the caller names the place in its error,
+ * so paths are only formatted when something is wrong. */
+
+typedef enum
+{
+  FIELD_OK,
+  FIELD_NULL,
+  FIELD_MISSING,
+  FIELD_WRONG_TYPE,
+  FIELD_OUT_OF_RANGE,
+} FieldStatus;
+
+static gboolean
+invalid (GError     **error,
+         const char  *format,
+         ...) G_GNUC_PRINTF (2, 3);
+
+static gboolean
+invalid (GError     **error,
+         const char  *format,
+         ...)
+{
+  g_autofree char *message = NULL;
+  va_list args;
+
+  va_start (args, format);
+  message = g_strdup_vprintf (format, args);
+  va_end (args);
+
+  g_set_error (error, IMGSCAN_RESULT_ERROR, IMGSCAN_RESULT_ERROR_INVALID,
+               _("The reply is not a valid Copyleaks result: %s"), message);
+  return FALSE;
+}
+
+static gboolean
+field_error (GError      **error,
+             FieldStatus   status,
+             const char   *path,
+             const char   *expected)
+{
+  switch (status)
+    {
+    case FIELD_MISSING:
+      return invalid (error, _("%s is missing"), path);
+    case FIELD_OUT_OF_RANGE:
+      return invalid (error, _("%s is out of range"), path);
+    case FIELD_NULL:
+    case FIELD_WRONG_TYPE:
+    case FIELD_OK:
+    default:
+      return invalid (error, _("%s is not %s"), path, expected);
+    }
+}
+
+static FieldStatus
+lookup_node (JsonObject  *object,
+             const char  *name,
+             JsonNode   **out)
+{
+  JsonNode *node = json_object_get_member (object, name);
+
+  *out = node;
+  if (node == NULL)
+    return FIELD_MISSING;
+  if (JSON_NODE_HOLDS_NULL (node))
+    return FIELD_NULL;
+  return FIELD_OK;
+}
+
+static FieldStatus
+lookup_string (JsonObject  *object,
+               const char  *name,
+               const char **out)
+{
+  JsonNode *node;
+  FieldStatus status = lookup_node (object, name, &node);
+
+  *out = NULL;
+  if (status != FIELD_OK)
+    return status;
+  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
+    return FIELD_WRONG_TYPE;
+
+  *out = json_node_get_string (node);
+  return FIELD_OK;
+}
+
+static FieldStatus
+lookup_int (JsonObject *object,
+            const char *name,
+            gint64      min,
+            gint64      max,
+            gint64     *out)
+{
+  JsonNode *node;
+  FieldStatus status = lookup_node (object, name, &node);
+  gint64 value;
+
+  *out = 0;
+  if (status == FIELD_NULL)
+    return FIELD_WRONG_TYPE;
+  if (status != FIELD_OK)
+    return status;
+  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_INT64)
+    return FIELD_WRONG_TYPE;
+
+  value = json_node_get_int (node);
+  if (value < min || value > max)
+    return FIELD_OUT_OF_RANGE;
+
+  *out = value;
+  return FIELD_OK;
+}
+
+/* A required object member. */
+static JsonObject *
+require_object (JsonObject  *object,
+                const char  *name,
+                const char  *path,
+                GError     **error)
+{
+  JsonNode *node;
+  FieldStatus status = lookup_node (object, name, &node);
+
+  if (status == FIELD_OK && !JSON_NODE_HOLDS_OBJECT (node))
+    status = FIELD_WRONG_TYPE;
+  if (status != FIELD_OK)
+    {
+      field_error (error, status, path, _("an object"));
+      return NULL;
+    }
+
+  return json_node_get_object (node);
+}
+
+static gboolean
+require_string (JsonObject  *object,
+                const char  *name,
+                const char  *path,
+                char       **out,
+                GError     **error)
+{
+  const char *value;
+  FieldStatus status = lookup_string (object, name, &value);
+
+  if (status != FIELD_OK)
+    return field_error (error, status, path, _("a string"));
+
+  *out = g_strdup (value);
+  return TRUE;
+}
+
+static gboolean
+require_int (JsonObject  *object,
+             const char  *name,
+             const char  *path,
+             gint64       min,
+             gint64       max,
+             gint64      *out,
+             GError     **error)
+{
+  FieldStatus status = lookup_int (object, name, min, max, out);
+
+  if (status != FIELD_OK)
+    return field_error (error, status, path, _("an integer"));
+
+  return TRUE;
+}
+
+static gboolean
+parse_scanned_image (ImgscanResult  *self,
+                     JsonObject     *root,
+                     GError        **error)
+{
+  JsonObject *image;
+  const char *text;
+  FieldStatus status;
+  gint64 value;
+
+  image = require_object (root, "scannedImage", "scannedImage", error);
+  if (image == NULL)
+    return FALSE;
+
+  if (!require_string (image, "scanId", "scannedImage.scanId", &self->scan_id, error)
+      || !require_int (image, "expectedCredits", "scannedImage.expectedCredits",
+                       G_MININT64, G_MAXINT64, &self->expected_credits, error)
+      || !require_int (image, "actualCredits", "scannedImage.actualCredits",
+                       G_MININT64, G_MAXINT64, &self->actual_credits, error)
+      || !require_string (image, "filename", "scannedImage.filename", &self->filename, error))
+    return FALSE;
+
+  if (!require_int (image, "width", "scannedImage.width", 0, G_MAXUINT, &value, error))
+    return FALSE;
+  self->width = (guint) value;
+
+  if (!require_int (image, "height", "scannedImage.height", 0, G_MAXUINT, &value, error))
+    return FALSE;
+  self->height = (guint) value;
+
+  /* The time only informs: missing or unreadable, the result is still worth keeping.
+   * The text is kept as received so that saving it back loses nothing. */
+  status = lookup_string (image, "creationTime", &text);
+  if (status == FIELD_WRONG_TYPE)
+    return field_error (error, status, "scannedImage.creationTime", _("a string"));
+  if (status == FIELD_OK)
+    {
+      self->creation_time_text = g_strdup (text);
+      self->creation_time = g_date_time_new_from_iso8601 (text, NULL);
+      if (self->creation_time == NULL)
+        {
+          /* A time without a zone: Copyleaks' servers speak UTC. */
+          g_autoptr(GTimeZone) utc = g_time_zone_new_utc ();
+          self->creation_time = g_date_time_new_from_iso8601 (text, utc);
+        }
+    }
+
+  return TRUE;
+}
+
+/* Reads matches.internet[@index]'s webPages. Returns the page URLs (NULL for none)
+ * through @pages unless @pages is NULL (a duplicate: only checked). */
+static gboolean
+parse_pages (JsonObject  *entry,
+             guint        index,
+             char      ***pages,
+             guint       *n_pages,
+             GError     **error)
+{
+  JsonNode *node;
+  JsonArray *array;
+  FieldStatus status = lookup_node (entry, "webPages", &node);
+  guint length;
+  char **result = NULL;
+
+  /* Omitted when the image is on no page; null is read the same way. */
+  if (status == FIELD_MISSING || status == FIELD_NULL)
+    return TRUE;
+
+  if (!JSON_NODE_HOLDS_ARRAY (node))
+    return invalid (error, _("matches.internet[%u].webPages is not an array"), index);
+
+  array = json_node_get_array (node);
+  length = json_array_get_length (array);
+  if (length == 0)
+    return TRUE;
+
+  if (pages != NULL)
+    result = g_new (char *, length + 1);
+
+  for (guint i = 0; i < length; i++)
+    {
+      JsonNode *page = json_array_get_element (array, i);
+      const char *url;
+
+      if (!JSON_NODE_HOLDS_OBJECT (page))
+        {
+          if (result != NULL)
+            {
+              result[i] = NULL;
+              g_strfreev (result);
+            }
+          return invalid (error, _("matches.internet[%u].webPages[%u] is not an object"), index, i);
+        }
+
+      status = lookup_string (json_node_get_object (page), "url", &url);
+      if (status != FIELD_OK)
+        {
+          g_autofree char *path = g_strdup_printf ("matches.internet[%u].webPages[%u].url", index, i);
+
+          if (result != NULL)
+            {
+              result[i] = NULL;
+              g_strfreev (result);
+            }
+          return field_error (error, status, path, _("a string"));
+        }
+
+      if (result != NULL)
+        result[i] = g_strdup (url);
+    }
+
+  if (result != NULL)
+    {
+      result[length] = NULL;
+      *pages = result;
+      *n_pages = length;
+    }
+
+  return TRUE;
+}
+
+static gboolean
+parse_matches (ImgscanResult  *self,
+               JsonObject     *root,
+               GError        **error)
+{
+  g_autoptr(GPtrArray) full = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GPtrArray) partial = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GPtrArray) other = g_ptr_array_new_with_free_func (g_object_unref);
+  GPtrArray *groups[] = { full, partial, other };
+  g_autoptr(GPtrArray) all = NULL;
+  g_autoptr(GHashTable) seen = NULL;
+  JsonObject *matches;
+  JsonObject *score;
+  JsonNode *node;
+  JsonArray *internet;
+  FieldStatus status;
+  guint length;
+  gint64 value;
+
+  matches = require_object (root, "matches", "matches", error);
+  if (matches == NULL)
+    return FALSE;
+
+  status = lookup_node (matches, "internet", &node);
+  if (status == FIELD_OK && !JSON_NODE_HOLDS_ARRAY (node))
+    status = FIELD_WRONG_TYPE;
+  if (status != FIELD_OK)
+    return field_error (error, status, "matches.internet", _("an array"));
+
+  internet = json_node_get_array (node);
+  length = json_array_get_length (internet);
+
+  /* Keys are the kept matches' own URLs: no copies, linear cost. */
+  seen = g_hash_table_new (g_str_hash, g_str_equal);
+
+  for (guint i = 0; i < length; i++)
+    {
+      JsonNode *element = json_array_get_element (internet, i);
+      JsonObject *entry;
+      const char *url;
+      gint64 match_type;
+      gboolean duplicate;
+      char **pages = NULL;
+      guint n_pages = 0;
+      ImgscanMatch *match;
+      guint group;
+
+      if (!JSON_NODE_HOLDS_OBJECT (element))
+        return invalid (error, _("matches.internet[%u] is not an object"), i);
+      entry = json_node_get_object (element);
+
+      status = lookup_string (entry, "url", &url);
+      if (status != FIELD_OK)
+        {
+          g_autofree char *path = g_strdup_printf ("matches.internet[%u].url", i);
+          return field_error (error, status, path, _("a string"));
+        }
+
+      status = lookup_int (entry, "matchType", G_MININT64, G_MAXINT64, &match_type);
+      if (status != FIELD_OK)
+        {
+          g_autofree char *path = g_strdup_printf ("matches.internet[%u].matchType", i);
+          return field_error (error, status, path, _("an integer"));
+        }
+
+      duplicate = g_hash_table_contains (seen, url);
+
+      if (!parse_pages (entry, i, duplicate ? NULL : &pages, &n_pages, error))
+        return FALSE;
+
+      if (duplicate)
+        {
+          self->n_duplicates++;
+          continue;
+        }
+
+      match = imgscan_match_new_take (g_strdup (url), match_type, pages, n_pages);
+      group = imgscan_match_get_kind (match);
+      g_ptr_array_add (groups[group], match);
+      g_hash_table_add (seen, (gpointer) imgscan_match_get_url (match));
+    }
+
+  score = require_object (matches, "score", "matches.score", error);
+  if (score == NULL)
+    return FALSE;
+
+  if (!require_int (score, "totalMatches", "matches.score.totalMatches", 0, G_MAXUINT, &value, error))
+    return FALSE;
+  self->score_total = (guint) value;
+  if (!require_int (score, "fullMatches", "matches.score.fullMatches", 0, G_MAXUINT, &value, error))
+    return FALSE;
+  self->score_full = (guint) value;
+  if (!require_int (score, "partialMatches", "matches.score.partialMatches", 0, G_MAXUINT, &value, error))
+    return FALSE;
+  self->score_partial = (guint) value;
+
+  /* One splice per store: a single items-changed each, whatever the size. */
+  all = g_ptr_array_sized_new (length - self->n_duplicates);
+  for (guint k = 0; k < G_N_ELEMENTS (groups); k++)
+    {
+      GListStore *stores[] = { self->full_matches, self->partial_matches, self->other_matches };
+      GListStore *store = stores[k];
+
+      g_list_store_splice (store, 0, 0, groups[k]->pdata, groups[k]->len);
+      for (guint j = 0; j < groups[k]->len; j++)
+        g_ptr_array_add (all, groups[k]->pdata[j]);
+    }
+  g_list_store_splice (self->matches, 0, 0, all->pdata, all->len);
+
+  self->score_mismatch = self->score_total != all->len
+                         || self->score_full != full->len
+                         || self->score_partial != partial->len;
+
+  return TRUE;
+}
+
+static gboolean
+parse_root (ImgscanResult  *self,
+            JsonNode       *root_node,
+            GError        **error)
+{
+  JsonObject *root;
+  const char *payload;
+  FieldStatus status;
+
+  if (root_node == NULL)
+    return invalid (error, _("the reply is empty"));
+  if (!JSON_NODE_HOLDS_OBJECT (root_node))
+    return invalid (error, _("the reply is not a JSON object"));
+  root = json_node_get_object (root_node);
+
+  status = lookup_string (root, "developerPayload", &payload);
+  if (status == FIELD_WRONG_TYPE)
+    return field_error (error, status, "developerPayload", _("a string or null"));
+  self->developer_payload = g_strdup (payload);
+
+  return parse_scanned_image (self, root, error)
+         && parse_matches (self, root, error);
+}
+
+ImgscanResult *
+imgscan_result_new_from_data (const char  *data,
+                              gssize       length,
+                              GError     **error)
+{
+  g_autoptr(JsonParser) parser = NULL;
+  g_autoptr(ImgscanResult) self = NULL;
+  g_autoptr(GError) local_error = NULL;
+
+  g_return_val_if_fail (data != NULL || length == 0, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (data == NULL)
+    data = "";
+
+  parser = json_parser_new_immutable ();
+  if (!json_parser_load_from_data (parser, data, length, &local_error))
+    {
+      invalid (error, _("it is not JSON (%s)"), local_error->message);
+      return NULL;
+    }
+
+  self = g_object_new (IMGSCAN_TYPE_RESULT, NULL);
+  if (!parse_root (self, json_parser_get_root (parser), error))
+    return NULL;
+
+  return g_steal_pointer (&self);
+}
+
+ImgscanResult *
+imgscan_result_new_from_bytes (GBytes  *bytes,
+                               GError **error)
+{
+  gsize size;
+  const char *data;
+
+  g_return_val_if_fail (bytes != NULL, NULL);
+
+  data = g_bytes_get_data (bytes, &size);
+  if (size > G_MAXSSIZE)
+    {
+      invalid (error, _("it is too large"));
+      return NULL;
+    }
+
+  return imgscan_result_new_from_data (data, (gssize) size, error);
+}
+
+/* Serialisation */
+
+static void
+add_matches (JsonBuilder *builder,
+             GListModel  *model)
+{
+  guint n = g_list_model_get_n_items (model);
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(ImgscanMatch) match = g_list_model_get_item (model, i);
+      const char * const *pages = imgscan_match_get_pages (match);
+
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "url");
+      json_builder_add_string_value (builder, imgscan_match_get_url (match));
+      json_builder_set_member_name (builder, "matchType");
+      json_builder_add_int_value (builder, imgscan_match_get_match_type (match));
+
+      /* Omitted, as the API does, when the image is on no page. */
+      if (pages[0] != NULL)
+        {
+          json_builder_set_member_name (builder, "webPages");
+          json_builder_begin_array (builder);
+          for (guint j = 0; pages[j] != NULL; j++)
+            {
+              json_builder_begin_object (builder);
+              json_builder_set_member_name (builder, "url");
+              json_builder_add_string_value (builder, pages[j]);
+              json_builder_end_object (builder);
+            }
+          json_builder_end_array (builder);
+        }
+
+      json_builder_end_object (builder);
+    }
+}
+
+JsonNode *
+imgscan_result_to_json_node (ImgscanResult *self)
+{
+  g_autoptr(JsonBuilder) builder = NULL;
+
+  g_return_val_if_fail (IMGSCAN_IS_RESULT (self), NULL);
+
+  builder = json_builder_new ();
+  json_builder_begin_object (builder);
+
+  json_builder_set_member_name (builder, "developerPayload");
+  if (self->developer_payload != NULL)
+    json_builder_add_string_value (builder, self->developer_payload);
+  else
+    json_builder_add_null_value (builder);
+
+  json_builder_set_member_name (builder, "scannedImage");
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "scanId");
+  json_builder_add_string_value (builder, self->scan_id);
+  json_builder_set_member_name (builder, "expectedCredits");
+  json_builder_add_int_value (builder, self->expected_credits);
+  json_builder_set_member_name (builder, "actualCredits");
+  json_builder_add_int_value (builder, self->actual_credits);
+  if (self->creation_time_text != NULL)
+    {
+      json_builder_set_member_name (builder, "creationTime");
+      json_builder_add_string_value (builder, self->creation_time_text);
+    }
+  json_builder_set_member_name (builder, "width");
+  json_builder_add_int_value (builder, self->width);
+  json_builder_set_member_name (builder, "height");
+  json_builder_add_int_value (builder, self->height);
+  json_builder_set_member_name (builder, "filename");
+  json_builder_add_string_value (builder, self->filename);
+  json_builder_end_object (builder);
+
+  json_builder_set_member_name (builder, "matches");
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "internet");
+  json_builder_begin_array (builder);
+  add_matches (builder, G_LIST_MODEL (self->matches));
+  json_builder_end_array (builder);
+  json_builder_set_member_name (builder, "score");
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "totalMatches");
+  json_builder_add_int_value (builder, self->score_total);
+  json_builder_set_member_name (builder, "fullMatches");
+  json_builder_add_int_value (builder, self->score_full);
+  json_builder_set_member_name (builder, "partialMatches");
+  json_builder_add_int_value (builder, self->score_partial);
+  json_builder_end_object (builder);
+  json_builder_end_object (builder);
+
+  json_builder_end_object (builder);
+
+  return json_builder_get_root (builder);
+}
+
+char *
+imgscan_result_to_json (ImgscanResult *self,
+                        gboolean       pretty,
+                        gsize         *length)
+{
+  g_autoptr(JsonGenerator) generator = NULL;
+  g_autoptr(JsonNode) root = NULL;
+
+  g_return_val_if_fail (IMGSCAN_IS_RESULT (self), NULL);
+
+  root = imgscan_result_to_json_node (self);
+  generator = json_generator_new ();
+  json_generator_set_pretty (generator, pretty);
+  json_generator_set_indent (generator, 2);
+  json_generator_set_root (generator, root);
+
+  return json_generator_to_data (generator, length);
+}
+
+/* Getters */
+
+const char *
+imgscan_result_get_developer_payload (ImgscanResult *self)
+{
+  g_return_val_if_fail (IMGSCAN_IS_RESULT (self), NULL);
+  return self->developer_payload;
+}
+
+const char *
+imgscan_result_get_scan_id (ImgscanResult *self)
+{
+  g_return_val_if_fail (IMGSCAN_IS_RESULT (self), NULL);
+  return self->scan_id;
+}
+
+gint64
+imgscan_result_get_expected_credits (ImgscanResult *self)
+{
+  g_return_val_if_fail (IMGSCAN_IS_RESULT (self), 0);
+  return self->expected_credits;
+}
+
+gint64
+imgscan_result_get_actual_credits (ImgscanResult *self)
+{
+  g_return_val_if_fail (IMGSCAN_IS_RESULT (self), 0);
+  return self->actual_credits;
+}
+
+GDateTime *
+imgscan_result_get_creation_time (ImgscanResult *self)
+{
+  g_return_val_if_fail (IMGSCAN_IS_RESULT (self), NULL);
+  return self->creation_time;
+}
+
+guint
+imgscan_result_get_width (ImgscanResult *self)
+{
+  g_return_val_if_fail (IMGSCAN_IS_RESULT (self), 0);
+  return self->width;
+}
+
+guint
+imgscan_result_get_height (ImgscanResult *self)
+{
+  g_return_val_if_fail (IMGSCAN_IS_RESULT (self), 0);
+  return self->height;
+}
+
+const char *
+imgscan_result_get_filename (ImgscanResult *self)
+{
+  g_return_val_if_fail (IMGSCAN_IS_RESULT (self), NULL);
+  return self->filename;
+}
+
+guint
+imgscan_result_get_score_total (ImgscanResult *self)
+{
+  g_return_val_if_fail (IMGSCAN_IS_RESULT (self), 0);
+  return self->score_total;
+}
+
+guint
+imgscan_result_get_score_full (ImgscanResult *self)
+{
+  g_return_val_if_fail (IMGSCAN_IS_RESULT (self), 0);
+  return self->score_full;
+}
+
+guint
+imgscan_result_get_score_partial (ImgscanResult *self)
+{
+  g_return_val_if_fail (IMGSCAN_IS_RESULT (self), 0);
+  return self->score_partial;
+}
+
+gboolean
+imgscan_result_get_score_mismatch (ImgscanResult *self)
+{
+  g_return_val_if_fail (IMGSCAN_IS_RESULT (self), FALSE);
+  return self->score_mismatch;
+}
+
+guint
+imgscan_result_get_n_duplicates (ImgscanResult *self)
+{
+  g_return_val_if_fail (IMGSCAN_IS_RESULT (self), 0);
+  return self->n_duplicates;
+}
+
+GListModel *
+imgscan_result_get_matches (ImgscanResult *self)
+{
+  g_return_val_if_fail (IMGSCAN_IS_RESULT (self), NULL);
+  return G_LIST_MODEL (self->matches);
+}
+
+GListModel *
+imgscan_result_get_full_matches (ImgscanResult *self)
+{
+  g_return_val_if_fail (IMGSCAN_IS_RESULT (self), NULL);
+  return G_LIST_MODEL (self->full_matches);
+}
+
+GListModel *
+imgscan_result_get_partial_matches (ImgscanResult *self)
+{
+  g_return_val_if_fail (IMGSCAN_IS_RESULT (self), NULL);
+  return G_LIST_MODEL (self->partial_matches);
+}
+
+GListModel *
+imgscan_result_get_other_matches (ImgscanResult *self)
+{
+  g_return_val_if_fail (IMGSCAN_IS_RESULT (self), NULL);
+  return G_LIST_MODEL (self->other_matches);
+}
