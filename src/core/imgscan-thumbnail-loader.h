@@ -54,5 +54,7 @@ GdkPixbuf              *imgscan_thumbnail_loader_load_finish  (ImgscanThumbnailL
                                                                GError                **error);
 /* How many HTTP requests it has sent (tests and the bench read it). */
 guint                   imgscan_thumbnail_loader_get_n_requests (ImgscanThumbnailLoader *self);
+/* How many pixbufs the in-memory LRU holds now (never more than memory_entries). */
+guint                   imgscan_thumbnail_loader_get_n_memory_entries (ImgscanThumbnailLoader *self);
 
 G_END_DECLS
