@@ -62,6 +62,16 @@ const char             *mock_server_get_url          (MockServer  *self);
  *   "invalid-json" "wrong-types" "truncated" "not-object" "huge" (over 32 MiB)
  *   "drop-connection"    closes the connection without a reply, always
  *   "slow"               answers "example" after mock_server_set_delay() ms (default 5000)
+ * Also: "huge-chunked" (over 32 MiB, chunked, no Content-Length).
+ * Details: "example" matches are https://images.example.com/full-1.jpg, full-2.jpg
+ * (matchType 0) and partial-1.jpg (1); developerPayload "mock-payload"; scannedImage echoes
+ * the scanId of the path and the filename part. "thumbnails" holds ok-1, ok-2 (full),
+ * ok-3 and broken.png (partial): 4 matches, score 4/2/2. Error bodies use every documented
+ * shape: 400 {"filename":[…]}, 401 {"message"}, 402 and "payment-error" {"error":{…}},
+ * 403 {"Message"}, 404 {"title","status"}, 500 {"error":"text"}, 503 plain text.
+ * A check without a valid token from this server's login gets 401 {"message"}.
+ * "*-once" scenarios fail on the first check after mock_server_set_scenario() or
+ * mock_server_reset() only.
  * Login scenarios are set apart: "ok" (default), "401", "429", "400". */
 void                    mock_server_set_scenario       (MockServer  *self,
                                                         const char  *scenario);
@@ -79,6 +89,12 @@ guint                   mock_server_get_n_thumbnails (MockServer  *self);   /* r
 guint                   mock_server_get_n_requests   (MockServer  *self);   /* every request */
 /* Nullable: the last complete check request. Transfer none. */
 const MockCheckRequest *mock_server_get_last_check   (MockServer  *self);
+/* GET /v3/scans/credits answers {"Amount": credits} (default 100). */
+void                    mock_server_set_credits      (MockServer  *self,
+                                                      gint64       credits);
+/* Every access token this server issued that is still valid, e.g. to look for leaks. */
+GStrv                   mock_server_dup_tokens       (MockServer  *self);
+
 /* Forgets counters and recorded requests. */
 void                    mock_server_reset            (MockServer  *self);
 
