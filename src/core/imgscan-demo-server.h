@@ -21,5 +21,9 @@ G_DECLARE_FINAL_TYPE (ImgscanDemoServer, imgscan_demo_server, IMGSCAN, DEMO_SERV
 ImgscanDemoServer *imgscan_demo_server_new     (GError            **error);
 /* "http://127.0.0.1:PORT": both the id and the api base URL. */
 const char        *imgscan_demo_server_get_url (ImgscanDemoServer  *self);
+/* How long the check waits before replying, so the "searching" phase can be seen;
+ * 600 ms by default, 0 in tests. */
+void               imgscan_demo_server_set_delay (ImgscanDemoServer *self,
+                                                  guint              delay_ms);
 
 G_END_DECLS
