@@ -245,7 +245,8 @@ imgscan_match_get_domain (ImgscanMatch *self)
       g_autoptr(GUri) uri = g_uri_parse (self->url, G_URI_FLAGS_PARSE_RELAXED | G_URI_FLAGS_ENCODED, NULL);
       const char *host = uri != NULL ? g_uri_get_host (uri) : NULL;
 
-      self->domain = g_strdup (host != NULL ? host : "");
+      /* Host names are case-insensitive: one spelling, for display and grouping. */
+      self->domain = g_ascii_strdown (host != NULL ? host : "", -1);
     }
 
   return self->domain;
@@ -318,6 +319,11 @@ imgscan_uri_is_web (const char *uri)
 
   if (uri == NULL || *uri == '\0')
     return FALSE;
+
+  /* GUri lets spaces and control characters through; no valid URL holds them. */
+  for (const char *p = uri; *p != '\0'; p++)
+    if (g_ascii_isspace (*p) || g_ascii_iscntrl (*p))
+      return FALSE;
 
   /* Strict parsing: anything GLib has to guess about is not a link we open. */
   parsed = g_uri_parse (uri, G_URI_FLAGS_ENCODED, NULL);

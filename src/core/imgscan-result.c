@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <string.h>
 
 #include "imgscan-result.h"
 
@@ -505,6 +506,48 @@ parse_root (ImgscanResult  *self,
          && parse_matches (self, root, error);
 }
 
+/* json-glib parses recursively: a few hundred thousand nested brackets overflow the
+ * stack. Our shape nests five levels deep, so anything past MAX_DEPTH is refused
+ * before json-glib sees it. One pass, skipping over strings. */
+#define MAX_DEPTH 256
+
+static gboolean
+nesting_is_shallow (const char *data,
+                    gsize       length)
+{
+  guint depth = 0;
+  gsize i = 0;
+
+  while (i < length)
+    {
+      switch (data[i++])
+        {
+        case '"':
+          while (i < length && data[i] != '"')
+            i += data[i] == '\\' ? 2 : 1;
+          i++;
+          break;
+
+        case '[':
+        case '{':
+          if (++depth > MAX_DEPTH)
+            return FALSE;
+          break;
+
+        case ']':
+        case '}':
+          if (depth > 0)
+            depth--;
+          break;
+
+        default:
+          break;
+        }
+    }
+
+  return TRUE;
+}
+
 ImgscanResult *
 imgscan_result_new_from_data (const char  *data,
                               gssize       length,
@@ -519,6 +562,15 @@ imgscan_result_new_from_data (const char  *data,
 
   if (data == NULL)
     data = "";
+
+  if (length < 0)
+    length = strlen (data);
+
+  if (!nesting_is_shallow (data, length))
+    {
+      invalid (error, _("it nests more than %d levels deep"), MAX_DEPTH);
+      return NULL;
+    }
 
   parser = json_parser_new_immutable ();
   if (!json_parser_load_from_data (parser, data, length, &local_error))
