@@ -52,7 +52,7 @@ struct _ImgscanDemoServer
   char       *token;
   guint       delay_ms;
   GBytes     *images[N_DEMO_IMAGES];
-  GSList     *pending;   /* GSource ids of delayed replies */
+  GSList     *pending;   /* DelayedReply, not yet sent */
 };
 
 G_DEFINE_FINAL_TYPE (ImgscanDemoServer, imgscan_demo_server, G_TYPE_OBJECT)
@@ -380,7 +380,7 @@ delayed_reply_cb (gpointer user_data)
 {
   DelayedReply *reply = user_data;
 
-  reply->self->pending = g_slist_remove (reply->self->pending, GUINT_TO_POINTER (reply->source_id));
+  reply->self->pending = g_slist_remove (reply->self->pending, reply);
   soup_server_message_unpause (reply->msg);
   return G_SOURCE_REMOVE;
 }
@@ -460,7 +460,7 @@ handle_check (ImgscanDemoServer *self,
   soup_server_message_pause (msg);
   reply->source_id = g_timeout_add_full (G_PRIORITY_DEFAULT, self->delay_ms,
                                          delayed_reply_cb, reply, delayed_reply_free);
-  self->pending = g_slist_prepend (self->pending, GUINT_TO_POINTER (reply->source_id));
+  self->pending = g_slist_prepend (self->pending, reply);
 }
 
 static void
@@ -594,10 +594,17 @@ imgscan_demo_server_dispose (GObject *object)
 {
   ImgscanDemoServer *self = IMGSCAN_DEMO_SERVER (object);
 
-  /* Removing a source frees its reply, which drops the paused message. */
-  for (GSList *l = self->pending; l != NULL; l = l->next)
-    g_source_remove (GPOINTER_TO_UINT (l->data));
-  g_clear_pointer (&self->pending, g_slist_free);
+  /* A held-back reply is answered now, so no client waits for a server that is gone.
+   * Removing the source frees the reply and drops the message. */
+  while (self->pending != NULL)
+    {
+      DelayedReply *reply = self->pending->data;
+
+      self->pending = g_slist_delete_link (self->pending, self->pending);
+      set_error (reply->msg, SOUP_STATUS_SERVICE_UNAVAILABLE, "The demo server has stopped.");
+      soup_server_message_unpause (reply->msg);
+      g_source_remove (reply->source_id);
+    }
 
   if (self->server != NULL)
     soup_server_disconnect (self->server);
