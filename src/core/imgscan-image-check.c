@@ -110,14 +110,19 @@ imgscan_format_size (guint64 bytes)
   return g_strjoinv (" ", parts);
 }
 
-/* The types Copyleaks takes, by their shared-mime-info names. */
-static const char * const accepted_types[] = {
-  "image/jpeg",
-  "image/png",
-  "image/gif",
-  "image/bmp",
-  "image/webp",
-  "image/vnd.microsoft.icon",
+/* The formats Copyleaks takes: shared-mime-info's name and GdkPixbuf's. Sniffing
+ * needs the shared-mime-info database (GdkPixbuf's own sniffing uses it too). */
+static const struct
+{
+  const char *content_type;
+  const char *pixbuf_format;
+} accepted_formats[] = {
+  { "image/jpeg", "jpeg" },
+  { "image/png", "png" },
+  { "image/gif", "gif" },
+  { "image/bmp", "bmp" },
+  { "image/webp", "webp" },
+  { "image/vnd.microsoft.icon", "ico" },
 };
 
 static gboolean
@@ -129,8 +134,8 @@ is_raw_type (const char *type)
 static gboolean
 is_accepted_type (const char *type)
 {
-  for (guint i = 0; i < G_N_ELEMENTS (accepted_types); i++)
-    if (g_content_type_equals (type, accepted_types[i]))
+  for (guint i = 0; i < G_N_ELEMENTS (accepted_formats); i++)
+    if (g_content_type_equals (type, accepted_formats[i].content_type))
       return TRUE;
 
   return is_raw_type (type);
@@ -145,9 +150,10 @@ sniff_type (const char   *basename,
 {
   g_autofree char *type = g_content_type_guess (NULL, data, length, NULL);
 
-  if (!is_accepted_type (type)
-      && (g_content_type_is_a (type, "image/tiff")
-          || g_content_type_is_unknown (type)))
+  if (is_accepted_type (type))
+    return g_steal_pointer (&type);
+
+  if (g_content_type_is_a (type, "image/tiff") || g_content_type_is_unknown (type))
     {
       g_autofree char *named = g_content_type_guess (basename, data, length, NULL);
 
@@ -220,24 +226,27 @@ read_header_size (GdkPixbufLoader *loader,
   return TRUE;
 }
 
-/* The MIME type under which GdkPixbuf knows @type (it may use an alias, such as
- * image/x-icon for image/vnd.microsoft.icon), or NULL when no loader reads it. */
-static char *
-find_loader_mime_type (const char *type)
+/* The name of the GdkPixbuf module that reads @type, or NULL when none is installed
+ * (camera RAW always; WebP unless webp-pixbuf-loader is). */
+static const char *
+find_loader (const char *type)
 {
-  g_autoptr(GSList) formats = gdk_pixbuf_get_formats ();
+  g_autoptr(GSList) formats = NULL;
+  const char *wanted = NULL;
 
+  for (guint i = 0; i < G_N_ELEMENTS (accepted_formats); i++)
+    if (g_content_type_equals (type, accepted_formats[i].content_type))
+      wanted = accepted_formats[i].pixbuf_format;
+  if (wanted == NULL)
+    return NULL;
+
+  formats = gdk_pixbuf_get_formats ();
   for (GSList *l = formats; l != NULL; l = l->next)
     {
-      g_auto(GStrv) mime_types = gdk_pixbuf_format_get_mime_types (l->data);
+      g_autofree char *name = gdk_pixbuf_format_get_name (l->data);
 
-      for (guint i = 0; mime_types != NULL && mime_types[i] != NULL; i++)
-        {
-          g_autofree char *candidate = g_content_type_from_mime_type (mime_types[i]);
-
-          if (candidate != NULL && g_content_type_equals (candidate, type))
-            return g_strdup (mime_types[i]);
-        }
+      if (g_strcmp0 (name, wanted) == 0)
+        return wanted;
     }
 
   return NULL;
@@ -276,7 +285,7 @@ imgscan_image_check (GFile         *file,
   g_autoptr(GError) local_error = NULL;
   g_autofree char *name = NULL;
   g_autofree char *type = NULL;
-  g_autofree char *loader_type = NULL;
+  const char *loader_type;
   g_autofree guchar *head = NULL;
   gsize head_length = 0;
   guint64 size;
@@ -399,14 +408,14 @@ imgscan_image_check (GFile         *file,
 
   /* Without a loader for the format (camera RAW, WebP on a system without the WebP
    * loader) the dimensions stay unknown: Copyleaks checks them itself. */
-  loader_type = find_loader_mime_type (type);
+  loader_type = find_loader (type);
   if (loader_type != NULL)
     {
       g_autoptr(GdkPixbufLoader) loader = NULL;
       HeaderInfo header = { 0, };
       guint64 pixels;
 
-      loader = gdk_pixbuf_loader_new_with_mime_type (loader_type, NULL);
+      loader = gdk_pixbuf_loader_new_with_type (loader_type, NULL);
       if (loader != NULL)
         {
           if (!read_header_size (loader, G_INPUT_STREAM (stream), head, head_length,
