@@ -1,0 +1,375 @@
+/* imgscan-results-view.c: the score summary and the full/partial match lists
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "imgscan-results-view"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include <adwaita.h>
+
+#include "imgscan-match-row.h"
+#include "imgscan-results-view.h"
+
+struct _ImgscanResultsView
+{
+  GtkWidget      parent_instance;
+
+  GtkStack      *content_stack;
+  GtkLabel      *counts_label;
+  GtkLabel      *credits_label;
+  GtkLabel      *full_empty_label;
+  GtkListView   *full_list;
+  GtkStackPage  *full_page;
+  GtkLabel      *headline_label;
+  GtkStack      *lists_stack;
+  AdwStatusPage *none_page;
+  GtkLabel      *note_label;
+  GtkListView   *other_list;
+  GtkStackPage  *other_page;
+  GtkLabel      *partial_empty_label;
+  GtkListView   *partial_list;
+  GtkStackPage  *partial_page;
+  GtkLabel      *sandbox_label;
+  GtkWidget     *summary_box;
+
+  ImgscanResult *result;
+};
+
+G_DEFINE_FINAL_TYPE (ImgscanResultsView, imgscan_results_view, GTK_TYPE_WIDGET)
+
+static void
+setup_row (GtkSignalListItemFactory *factory,
+           GtkListItem              *item)
+{
+  gtk_list_item_set_child (item, imgscan_match_row_new ());
+  /* Rows hold buttons; the row itself is not a stop for keyboard focus. */
+  gtk_list_item_set_activatable (item, FALSE);
+}
+
+static void
+bind_row (GtkSignalListItemFactory *factory,
+          GtkListItem              *item)
+{
+  imgscan_match_row_set_match (IMGSCAN_MATCH_ROW (gtk_list_item_get_child (item)),
+                               gtk_list_item_get_item (item));
+}
+
+static void
+unbind_row (GtkSignalListItemFactory *factory,
+            GtkListItem              *item)
+{
+  imgscan_match_row_set_match (IMGSCAN_MATCH_ROW (gtk_list_item_get_child (item)), NULL);
+}
+
+static void
+set_list_model (GtkListView *list,
+                GListModel  *model)
+{
+  g_autoptr(GtkNoSelection) selection = NULL;
+
+  if (model != NULL)
+    selection = gtk_no_selection_new (g_object_ref (model));
+  gtk_list_view_set_model (list, GTK_SELECTION_MODEL (selection));
+}
+
+static void
+set_page_title (GtkStackPage *page,
+                const char   *name,
+                guint         n)
+{
+  /* Translators: a tab title, e.g. "Full matches (12)" */
+  g_autofree char *title = g_strdup_printf (_("%s (%u)"), name, n);
+
+  gtk_stack_page_set_title (page, title);
+}
+
+static char *
+format_counts (guint n_full,
+               guint n_partial,
+               guint n_other)
+{
+  g_autofree char *full = NULL;
+  g_autofree char *partial = NULL;
+
+  full = g_strdup_printf (ngettext ("%u full match", "%u full matches", n_full), n_full);
+  partial = g_strdup_printf (ngettext ("%u partial match", "%u partial matches", n_partial), n_partial);
+
+  if (n_other > 0)
+    {
+      g_autofree char *other = g_strdup_printf (ngettext ("%u other match", "%u other matches", n_other),
+                                                n_other);
+      /* Translators: "2 full matches · 1 partial match · 1 other match" */
+      return g_strdup_printf (_("%s · %s · %s"), full, partial, other);
+    }
+
+  /* Translators: "2 full matches · 1 partial match" */
+  return g_strdup_printf (_("%s · %s"), full, partial);
+}
+
+static void
+update_summary (ImgscanResultsView *self,
+                gboolean            sandbox,
+                gboolean            from_history)
+{
+  ImgscanResult *result = self->result;
+  guint n_full = g_list_model_get_n_items (imgscan_result_get_full_matches (result));
+  guint n_partial = g_list_model_get_n_items (imgscan_result_get_partial_matches (result));
+  guint n_other = g_list_model_get_n_items (imgscan_result_get_other_matches (result));
+  guint n_total = n_full + n_partial + n_other;
+  gint64 credits = imgscan_result_get_actual_credits (result);
+  guint n_duplicates = imgscan_result_get_n_duplicates (result);
+  g_autoptr(GString) note = g_string_new (NULL);
+  g_autoptr(GString) credits_text = g_string_new (NULL);
+  g_autofree char *headline = NULL;
+  g_autofree char *counts = NULL;
+
+  headline = g_strdup_printf (ngettext ("Found %u copy on the web", "Found %u copies on the web", n_total),
+                              n_total);
+  gtk_label_set_text (self->headline_label, headline);
+
+  counts = format_counts (n_full, n_partial, n_other);
+  gtk_label_set_text (self->counts_label, counts);
+
+  if (credits >= 0)
+    g_string_append_printf (credits_text,
+                            ngettext ("%" G_GINT64_FORMAT " credit used",
+                                      "%" G_GINT64_FORMAT " credits used", credits),
+                            credits);
+  if (from_history)
+    {
+      GDateTime *time = imgscan_result_get_creation_time (result);
+
+      if (credits_text->len > 0)
+        g_string_append (credits_text, " · ");
+      if (time != NULL)
+        {
+          g_autoptr(GDateTime) local = g_date_time_to_local (time);
+          g_autofree char *when = g_date_time_format (local, "%x %X");
+
+          /* Translators: %s is a date and time */
+          g_string_append_printf (credits_text, _("Saved scan from %s"), when);
+        }
+      else
+        g_string_append (credits_text, _("Saved scan"));
+    }
+  gtk_label_set_text (self->credits_label, credits_text->str);
+  gtk_widget_set_visible (GTK_WIDGET (self->credits_label), credits_text->len > 0);
+
+  if (imgscan_result_get_score_mismatch (result))
+    g_string_append_printf (note,
+                            _("Copyleaks’ score counts %u full and %u partial matches, but its list "
+                              "holds %u and %u: the lists below show what was received."),
+                            imgscan_result_get_score_full (result),
+                            imgscan_result_get_score_partial (result),
+                            n_full, n_partial);
+  if (n_duplicates > 0)
+    {
+      if (note->len > 0)
+        g_string_append_c (note, ' ');
+      g_string_append_printf (note,
+                              ngettext ("%u image was listed twice and is shown once.",
+                                        "%u images were listed more than once and are shown once.",
+                                        n_duplicates),
+                              n_duplicates);
+    }
+  gtk_label_set_text (self->note_label, note->str);
+  gtk_widget_set_visible (GTK_WIDGET (self->note_label), note->len > 0);
+
+  gtk_widget_set_visible (GTK_WIDGET (self->sandbox_label), sandbox);
+
+  set_page_title (self->full_page, _("Full matches"), n_full);
+  set_page_title (self->partial_page, _("Partial matches"), n_partial);
+  set_page_title (self->other_page, _("Other matches"), n_other);
+  gtk_stack_page_set_visible (self->other_page, n_other > 0);
+  gtk_widget_set_visible (GTK_WIDGET (self->full_empty_label), n_full == 0);
+  gtk_widget_set_visible (GTK_WIDGET (self->partial_empty_label), n_partial == 0);
+
+  if (n_full > 0)
+    gtk_stack_set_visible_child_name (self->lists_stack, "full");
+  else if (n_partial > 0)
+    gtk_stack_set_visible_child_name (self->lists_stack, "partial");
+  else
+    gtk_stack_set_visible_child_name (self->lists_stack, "other");
+
+  if (n_total == 0)
+    {
+      adw_status_page_set_description (self->none_page,
+                                       sandbox
+                                       ? _("Copyleaks searched the web and found no full or partial copies.\n"
+                                           "Sandbox — mock results: this was a free test scan.")
+                                       : _("Copyleaks searched the web and found no full or partial copies."));
+      gtk_stack_set_visible_child_name (self->content_stack, "none");
+    }
+  else
+    gtk_stack_set_visible_child_name (self->content_stack, "matches");
+}
+
+void
+imgscan_results_view_set_result (ImgscanResultsView *self,
+                                 ImgscanResult      *result,
+                                 gboolean            sandbox,
+                                 gboolean            from_history)
+{
+  g_return_if_fail (IMGSCAN_IS_RESULTS_VIEW (self));
+  g_return_if_fail (IMGSCAN_IS_RESULT (result));
+
+  g_set_object (&self->result, result);
+
+  /* The result already holds one model per kind: each list binds only its visible rows. */
+  set_list_model (self->full_list, imgscan_result_get_full_matches (result));
+  set_list_model (self->partial_list, imgscan_result_get_partial_matches (result));
+  set_list_model (self->other_list, imgscan_result_get_other_matches (result));
+
+  update_summary (self, sandbox, from_history);
+}
+
+ImgscanResult *
+imgscan_results_view_get_result (ImgscanResultsView *self)
+{
+  g_return_val_if_fail (IMGSCAN_IS_RESULTS_VIEW (self), NULL);
+
+  return self->result;
+}
+
+void
+imgscan_results_view_clear (ImgscanResultsView *self)
+{
+  g_return_if_fail (IMGSCAN_IS_RESULTS_VIEW (self));
+
+  set_list_model (self->full_list, NULL);
+  set_list_model (self->partial_list, NULL);
+  set_list_model (self->other_list, NULL);
+  g_clear_object (&self->result);
+}
+
+void
+imgscan_results_view_show_group (ImgscanResultsView *self,
+                                 const char         *group)
+{
+  g_return_if_fail (IMGSCAN_IS_RESULTS_VIEW (self));
+
+  gtk_stack_set_visible_child_name (self->lists_stack, group);
+}
+
+GtkListView *
+imgscan_results_view_get_list (ImgscanResultsView *self,
+                               ImgscanMatchKind    kind)
+{
+  g_return_val_if_fail (IMGSCAN_IS_RESULTS_VIEW (self), NULL);
+
+  switch (kind)
+    {
+    case IMGSCAN_MATCH_KIND_FULL:
+      return self->full_list;
+    case IMGSCAN_MATCH_KIND_PARTIAL:
+      return self->partial_list;
+    case IMGSCAN_MATCH_KIND_OTHER:
+    default:
+      return self->other_list;
+    }
+}
+
+GtkWidget *
+imgscan_results_view_get_summary (ImgscanResultsView *self)
+{
+  g_return_val_if_fail (IMGSCAN_IS_RESULTS_VIEW (self), NULL);
+
+  return self->summary_box;
+}
+
+const char *
+imgscan_results_view_get_counts_text (ImgscanResultsView *self)
+{
+  g_return_val_if_fail (IMGSCAN_IS_RESULTS_VIEW (self), NULL);
+
+  return gtk_label_get_text (self->counts_label);
+}
+
+const char *
+imgscan_results_view_get_headline (ImgscanResultsView *self)
+{
+  g_return_val_if_fail (IMGSCAN_IS_RESULTS_VIEW (self), NULL);
+
+  return gtk_label_get_text (self->headline_label);
+}
+
+gboolean
+imgscan_results_view_get_sandbox_shown (ImgscanResultsView *self)
+{
+  g_return_val_if_fail (IMGSCAN_IS_RESULTS_VIEW (self), FALSE);
+
+  return gtk_widget_get_visible (GTK_WIDGET (self->sandbox_label));
+}
+
+const char *
+imgscan_results_view_get_state (ImgscanResultsView *self)
+{
+  g_return_val_if_fail (IMGSCAN_IS_RESULTS_VIEW (self), NULL);
+
+  return gtk_stack_get_visible_child_name (self->content_stack);
+}
+
+static void
+imgscan_results_view_dispose (GObject *object)
+{
+  ImgscanResultsView *self = IMGSCAN_RESULTS_VIEW (object);
+
+  gtk_widget_dispose_template (GTK_WIDGET (self), IMGSCAN_TYPE_RESULTS_VIEW);
+  g_clear_object (&self->result);
+
+  G_OBJECT_CLASS (imgscan_results_view_parent_class)->dispose (object);
+}
+
+static void
+imgscan_results_view_class_init (ImgscanResultsViewClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = imgscan_results_view_dispose;
+
+  gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PREFIX "/imgscan-results-view.ui");
+  gtk_widget_class_bind_template_child (widget_class, ImgscanResultsView, content_stack);
+  gtk_widget_class_bind_template_child (widget_class, ImgscanResultsView, counts_label);
+  gtk_widget_class_bind_template_child (widget_class, ImgscanResultsView, credits_label);
+  gtk_widget_class_bind_template_child (widget_class, ImgscanResultsView, full_empty_label);
+  gtk_widget_class_bind_template_child (widget_class, ImgscanResultsView, full_list);
+  gtk_widget_class_bind_template_child (widget_class, ImgscanResultsView, full_page);
+  gtk_widget_class_bind_template_child (widget_class, ImgscanResultsView, headline_label);
+  gtk_widget_class_bind_template_child (widget_class, ImgscanResultsView, lists_stack);
+  gtk_widget_class_bind_template_child (widget_class, ImgscanResultsView, none_page);
+  gtk_widget_class_bind_template_child (widget_class, ImgscanResultsView, note_label);
+  gtk_widget_class_bind_template_child (widget_class, ImgscanResultsView, other_list);
+  gtk_widget_class_bind_template_child (widget_class, ImgscanResultsView, other_page);
+  gtk_widget_class_bind_template_child (widget_class, ImgscanResultsView, partial_empty_label);
+  gtk_widget_class_bind_template_child (widget_class, ImgscanResultsView, partial_list);
+  gtk_widget_class_bind_template_child (widget_class, ImgscanResultsView, partial_page);
+  gtk_widget_class_bind_template_child (widget_class, ImgscanResultsView, sandbox_label);
+  gtk_widget_class_bind_template_child (widget_class, ImgscanResultsView, summary_box);
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+}
+
+static void
+imgscan_results_view_init (ImgscanResultsView *self)
+{
+  GtkListView *lists[3];
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  lists[0] = self->full_list;
+  lists[1] = self->partial_list;
+  lists[2] = self->other_list;
+  for (guint i = 0; i < G_N_ELEMENTS (lists); i++)
+    {
+      g_autoptr(GtkListItemFactory) factory = gtk_signal_list_item_factory_new ();
+
+      g_signal_connect (factory, "setup", G_CALLBACK (setup_row), NULL);
+      g_signal_connect (factory, "bind", G_CALLBACK (bind_row), NULL);
+      g_signal_connect (factory, "unbind", G_CALLBACK (unbind_row), NULL);
+      gtk_list_view_set_factory (lists[i], factory);
+    }
+}

@@ -1,0 +1,51 @@
+/* imgscan-window-private.h: what the window's files share
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include "imgscan-results-view.h"
+#include "imgscan-scan-view.h"
+#include "imgscan-window.h"
+
+G_BEGIN_DECLS
+
+struct _ImgscanWindow
+{
+  AdwApplicationWindow  parent_instance;
+
+  /* Template widgets */
+  AdwStatusPage        *error_page;
+  GtkButton            *error_open_button;
+  GtkButton            *retry_button;
+  GtkMenuButton        *menu_button;
+  ImgscanResultsView   *results_view;
+  ImgscanScanView      *scan_view;
+  AdwBin               *sidebar_bin;
+  GtkWidget            *sidebar_separator;
+  GtkStack             *stack;
+  AdwToastOverlay      *toast_overlay;
+  AdwWindowTitle       *window_title;
+
+  GtkDropTarget        *drop_target;
+
+  ImgscanClient        *client;
+  ImgscanHistory       *history;
+  ImgscanDemoServer    *demo_server;
+  GCancellable         *cancellable;   /* the running scan; replaced by each new one */
+  GFile                *file;          /* the photo being (or last) scanned, for Retry */
+  GFile                *last_folder;
+
+  guint                 sandbox : 1;
+  guint                 demo : 1;
+};
+
+/* imgscan-window-dnd.c */
+void _imgscan_window_init_dnd   (ImgscanWindow *self);
+void _imgscan_window_paste      (ImgscanWindow *self);
+/* Saves image data that came without a file to a private PNG, then scans it. */
+void _imgscan_window_open_texture (ImgscanWindow *self,
+                                   GdkTexture    *texture);
+
+G_END_DECLS
