@@ -528,14 +528,16 @@ int
 main (int   argc,
       char *argv[])
 {
+  g_auto(GStrv) data_dirs = NULL;
   g_auto(GStrv) mime_dirs = NULL;
-  const char * const *data_dirs;
+  const char *env = g_getenv ("XDG_DATA_DIRS");
   guint n_data_dirs;
 
   /* Format sniffing reads the system's shared-mime-info database, which isolated
-   * directories hide: remember where it is before isolating, and point GIO back at it. */
-  data_dirs = g_get_system_data_dirs ();
-  n_data_dirs = g_strv_length ((char **) data_dirs);
+   * directories hide: remember where it is before isolating, and point GIO back at it.
+   * (Read from the environment: GLib's own cache of it leaks when isolation resets it.) */
+  data_dirs = g_strsplit (env != NULL && *env != '\0' ? env : "/usr/local/share:/usr/share", ":", -1);
+  n_data_dirs = g_strv_length (data_dirs);
   mime_dirs = g_new0 (char *, n_data_dirs + 1);
   for (guint i = 0; i < n_data_dirs; i++)
     mime_dirs[i] = g_build_filename (data_dirs[i], "mime", NULL);
