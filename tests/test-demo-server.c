@@ -355,11 +355,38 @@ test_dispose_while_waiting (void)
   g_file_delete (image, NULL, NULL);
 }
 
+/* Format sniffing reads the system's shared-mime-info database, which isolated
+ * directories hide: remember where it is before isolating and point GIO (and the CLI
+ * children) back at it. Read from the environment, not GLib's cache. */
+static char *system_data_dirs;
+
+static void
+remember_system_data_dirs (void)
+{
+  const char *env = g_getenv ("XDG_DATA_DIRS");
+
+  system_data_dirs = g_strdup (env != NULL && *env != '\0' ? env : "/usr/local/share:/usr/share");
+}
+
+static void
+keep_mime_database (void)
+{
+  g_auto(GStrv) data_dirs = g_strsplit (system_data_dirs, ":", -1);
+  guint n = g_strv_length (data_dirs);
+  g_auto(GStrv) mime_dirs = g_new0 (char *, n + 1);
+
+  for (guint i = 0; i < n; i++)
+    mime_dirs[i] = g_build_filename (data_dirs[i], "mime", NULL);
+  g_content_type_set_mime_dirs ((const char * const *) mime_dirs);
+}
+
 int
 main (int    argc,
       char **argv)
 {
+  remember_system_data_dirs ();
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+  keep_mime_database ();
 
   g_test_add ("/demo-server/check-matches", Fixture, NULL,
               fixture_set_up, test_check_matches, fixture_tear_down);
