@@ -36,6 +36,8 @@ typedef struct
 void     cli_run_init             (CliRun       *run);
 void     cli_run_clear            (CliRun       *run);
 
+/* @text on one line, without a final full stop (our advice follows it). */
+char    *cli_one_line             (const char   *text);
 /* One line on stderr, "imgscan-cli: what happened; what to do". Returns @status. */
 int      cli_fail                 (int           status,
                                    const char   *format,

@@ -306,15 +306,24 @@ cli_command_show (int    argc,
   name = g_file_get_parse_name (file);
   bytes = g_file_load_bytes (file, NULL, NULL, &error);
   if (bytes == NULL)
-    return cli_fail (CLI_EXIT_INVALID, _("cannot read %s (%s); give a saved reply"),
-                     name, error->message);
+    {
+      g_autofree char *message = cli_one_line (error->message);
+
+      return cli_fail (CLI_EXIT_INVALID,
+                       _("%s; give a reply saved by `imgscan-cli scan --json` or "
+                         "`imgscan-cli export --format json`"), message);
+    }
 
   result = imgscan_result_new_from_bytes (bytes, &error);
   if (result == NULL)
-    return cli_fail (CLI_EXIT_INVALID,
-                     _("%s is not a valid Copyleaks result (%s); give a reply saved by "
-                       "`imgscan-cli scan --json` or `imgscan-cli export --format json`"),
-                     name, error->message);
+    {
+      g_autofree char *message = cli_one_line (error->message);
+
+      /* TRANSLATORS: "FILE: what is wrong with it; what to do" */
+      return cli_fail (CLI_EXIT_INVALID,
+                       _("%s: %s; give a reply saved by `imgscan-cli scan --json` or "
+                         "`imgscan-cli export --format json`"), name, message);
+    }
 
   if (json)
     text = cli_json_text (result, &length);

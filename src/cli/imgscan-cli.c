@@ -45,8 +45,8 @@ static const CliCommand commands[] = {
 /* ---- messages ---------------------------------------------------------------- */
 
 /* One line, whatever the server put in its message. */
-static char *
-one_line (const char *text)
+char *
+cli_one_line (const char *text)
 {
   char *line = g_strdup (text != NULL ? text : "");
 
@@ -98,7 +98,7 @@ cli_warn (const char *format,
 int
 cli_fail_with_error (const GError *error)
 {
-  g_autofree char *message = one_line (error->message);
+  g_autofree char *message = cli_one_line (error->message);
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return cli_fail (CLI_EXIT_CANCELLED, _("cancelled"));
@@ -107,8 +107,7 @@ cli_fail_with_error (const GError *error)
     return cli_fail (CLI_EXIT_REFUSED, _("%s; nothing was sent"), message);
 
   if (error->domain == IMGSCAN_RESULT_ERROR)
-    return cli_fail (CLI_EXIT_INVALID,
-                     _("the reply is not a valid result (%s); nothing can be shown"), message);
+    return cli_fail (CLI_EXIT_INVALID, _("%s; try again later"), message);
 
   if (error->domain == IMGSCAN_CLIENT_ERROR)
     {
@@ -144,9 +143,7 @@ cli_fail_with_error (const GError *error)
                            _("Copyleaks refused the request (%s); check the image and "
                              "--scan-id, then try again"), message);
         case IMGSCAN_CLIENT_ERROR_INVALID_RESPONSE:
-          return cli_fail (CLI_EXIT_INVALID,
-                           _("the reply is not a valid result (%s); try again later"),
-                           message);
+          return cli_fail (CLI_EXIT_INVALID, _("%s; try again later"), message);
         default:
           break;
         }
@@ -302,9 +299,9 @@ top_level_summary (void)
     g_string_append_printf (summary, "\n  imgscan-cli %s\n      %s",
                             commands[i].synopsis, _(commands[i].description));
   g_string_append (summary, "\n\n");
-  g_string_append (summary, _("Run `imgscan-cli COMMAND --help` for the options of a command. "
-                              "Try `imgscan-cli scan --demo IMAGE` with no account: an offline "
-                              "demo server answers with sample matches."));
+  g_string_append (summary, _("Run `imgscan-cli COMMAND --help` for the options of a command.\n"
+                              "No account yet? `imgscan-cli scan --demo IMAGE` works offline:\n"
+                              "a built-in demo server answers with sample matches."));
   return g_string_free (summary, FALSE);
 }
 
@@ -356,8 +353,8 @@ run_top_level (int    argc,
   };
 
   g_set_prgname ("imgscan-cli");
-  /* TRANSLATORS: the command line's parameters in "Usage: imgscan-cli COMMAND [OPTION…]" */
-  context = cli_option_context_new (_("COMMAND [OPTION…]"), summary, entries);
+  /* TRANSLATORS: the command line's parameter in "Usage: imgscan-cli [OPTION…] COMMAND" */
+  context = cli_option_context_new (_("COMMAND"), summary, entries);
   g_option_context_set_description (context, description);
 
   if (argc >= 2 && g_str_equal (argv[1], "help"))
