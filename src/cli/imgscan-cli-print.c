@@ -46,6 +46,7 @@ char *
 cli_format_summary (ImgscanResult    *result,
                     ImgscanImageInfo *info,
                     gboolean          sandbox,
+                    gboolean          demo,
                     gboolean          kept)
 {
   GString *out = g_string_new (NULL);
@@ -108,6 +109,12 @@ cli_format_summary (ImgscanResult    *result,
   if (sandbox)
     {
       g_string_append (out, _("Sandbox — mock results: a free test scan; these matches are not real."));
+      g_string_append_c (out, '\n');
+    }
+  if (demo)
+    {
+      g_string_append (out, _("Offline demo: ImgScan’s built-in demo server answered; nothing left "
+                              "this computer."));
       g_string_append_c (out, '\n');
     }
 

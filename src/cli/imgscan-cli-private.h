@@ -58,10 +58,11 @@ char    *cli_json_text            (ImgscanResult *result,
 /* Reports a failed write of @what on stderr; returns CLI_EXIT_USAGE. */
 int      cli_fail_output          (const GError *error);
 
-/* The readable summary. @info and @sandbox are known only for a fresh scan. */
+/* The readable summary. @info, @sandbox, @demo and @kept are known only for a fresh scan. */
 char    *cli_format_summary       (ImgscanResult    *result,
                                    ImgscanImageInfo *info,
                                    gboolean          sandbox,
+                                   gboolean          demo,
                                    gboolean          kept);
 
 GOptionContext *cli_option_context_new (const char   *parameter,

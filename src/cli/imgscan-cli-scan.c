@@ -246,7 +246,7 @@ cli_command_scan (int    argc,
     text = cli_json_text (state.result, &length);
   else
     {
-      text = cli_format_summary (state.result, state.info, sandbox, kept);
+      text = cli_format_summary (state.result, state.info, sandbox, demo_mode, kept);
       length = strlen (text);
     }
 
@@ -329,7 +329,7 @@ cli_command_show (int    argc,
     text = cli_json_text (result, &length);
   else
     {
-      text = cli_format_summary (result, NULL, FALSE, FALSE);
+      text = cli_format_summary (result, NULL, FALSE, FALSE, FALSE);
       length = strlen (text);
     }
 
