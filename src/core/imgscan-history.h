@@ -70,6 +70,15 @@ ImgscanHistoryEntry *imgscan_history_add_finish   (ImgscanHistory       *self,
 gboolean             imgscan_history_remove       (ImgscanHistory       *self,
                                                    const char           *scan_id,
                                                    GError              **error);
+/* Undo for deletions: hide takes the entry out of the model but keeps its files
+ * (transfer full, NULL when not listed); restore puts it back; remove (which also
+ * accepts a hidden entry) deletes the files for good, e.g. when the undo toast goes
+ * away. Hidden entries come back on the next load if remove is never called. */
+ImgscanHistoryEntry *imgscan_history_hide         (ImgscanHistory       *self,
+                                                   const char           *scan_id);
+void                 imgscan_history_restore      (ImgscanHistory       *self,
+                                                   ImgscanHistoryEntry  *entry);
+
 /* Nullable; transfer none. */
 ImgscanHistoryEntry *imgscan_history_lookup       (ImgscanHistory       *self,
                                                    const char           *scan_id);
