@@ -181,7 +181,9 @@ imgscan_match_row_set_match (ImgscanMatchRow *self,
   gtk_widget_set_visible (GTK_WIDGET (self->pages_expander), n_pages > 0);
   gtk_widget_set_visible (GTK_WIDGET (self->no_pages_label), n_pages == 0);
 
+  /* Target first: an action without its string parameter would not activate. */
   gtk_actionable_set_action_target (GTK_ACTIONABLE (self->copy_button), "s", url);
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (self->copy_button), "win.copy-link");
   imgscan_thumbnail_set_url (self->thumbnail, url);
 }
 
@@ -206,6 +208,11 @@ imgscan_match_row_dispose (GObject *object)
 {
   ImgscanMatchRow *self = IMGSCAN_MATCH_ROW (object);
 
+  GtkWidget *child;
+
+  /* The template's root is a plain child: unparent it, then drop the bound pointers. */
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
+    gtk_widget_unparent (child);
   gtk_widget_dispose_template (GTK_WIDGET (self), IMGSCAN_TYPE_MATCH_ROW);
   g_clear_object (&self->match);
 

@@ -318,6 +318,11 @@ imgscan_results_view_dispose (GObject *object)
 {
   ImgscanResultsView *self = IMGSCAN_RESULTS_VIEW (object);
 
+  GtkWidget *child;
+
+  /* The template's root is a plain child: unparent it, then drop the bound pointers. */
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
+    gtk_widget_unparent (child);
   gtk_widget_dispose_template (GTK_WIDGET (self), IMGSCAN_TYPE_RESULTS_VIEW);
   g_clear_object (&self->result);
 

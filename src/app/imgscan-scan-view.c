@@ -250,8 +250,13 @@ static void
 imgscan_scan_view_dispose (GObject *object)
 {
   ImgscanScanView *self = IMGSCAN_SCAN_VIEW (object);
+  GtkWidget *child;
 
   imgscan_scan_view_stop (self);
+
+  /* The template's root is a plain child: unparent it, then drop the bound pointers. */
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
+    gtk_widget_unparent (child);
   gtk_widget_dispose_template (GTK_WIDGET (self), IMGSCAN_TYPE_SCAN_VIEW);
 
   G_OBJECT_CLASS (imgscan_scan_view_parent_class)->dispose (object);

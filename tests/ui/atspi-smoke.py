@@ -1,0 +1,177 @@
+#!/usr/bin/python3
+# atspi-smoke.py: drive the real `imgscan --demo photo.png` from outside, as a screen
+# reader would: find the score summary and the full/partial match groups by their
+# accessible names, activate a button through Atspi.Action, and quit cleanly.
+#
+# SPDX-License-Identifier: GPL-3.0-or-later
+#
+# Usage: atspi-smoke.py PATH/TO/imgscan   (inside a session bus and an X display)
+
+import os
+import shutil
+import struct
+import subprocess
+import sys
+import tempfile
+import time
+import zlib
+
+import gi
+gi.require_version('Atspi', '2.0')
+from gi.repository import Atspi  # noqa: E402
+
+TIMEOUT = 60
+
+
+def tap(ok, n, what):
+    print(('ok %d - %s' if ok else 'not ok %d - %s') % (n, what), flush=True)
+    return ok
+
+
+def write_png(path, width=96, height=64):
+    """A small, valid RGB PNG written with zlib only."""
+    rows = b''.join(b'\x00' + b''.join(bytes((40 + (x * 2) % 200, (80 + y) % 256, 170))
+                                        for x in range(width))
+                    for y in range(height))
+
+    def chunk(kind, data):
+        body = kind + data
+        return struct.pack('>I', len(data)) + body + struct.pack('>I', zlib.crc32(body) & 0xffffffff)
+
+    with open(path, 'wb') as f:
+        f.write(b'\x89PNG\r\n\x1a\n')
+        f.write(chunk(b'IHDR', struct.pack('>IIBBBBB', width, height, 8, 2, 0, 0, 0)))
+        f.write(chunk(b'IDAT', zlib.compress(rows)))
+        f.write(chunk(b'IEND', b''))
+
+
+def walk(node, depth=0):
+    if node is None or depth > 60:
+        return
+    yield node
+    try:
+        n = node.get_child_count()
+    except Exception:
+        return
+    for i in range(n):
+        try:
+            child = node.get_child_at_index(i)
+        except Exception:
+            continue
+        yield from walk(child, depth + 1)
+
+
+def name_of(node):
+    try:
+        return node.get_name() or ''
+    except Exception:
+        return ''
+
+
+def find_app(pid):
+    desktop = Atspi.get_desktop(0)
+    for i in range(desktop.get_child_count()):
+        app = desktop.get_child_at_index(i)
+        if app is None:
+            continue
+        try:
+            if app.get_process_id() == pid:
+                return app
+        except Exception:
+            continue
+    return None
+
+
+def wait_for(predicate, what, timeout=TIMEOUT):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        found = predicate()
+        if found:
+            return found
+        time.sleep(0.25)
+    raise SystemExit('Bail out! gave up waiting for %s' % what)
+
+
+def find_named(app, predicate):
+    for node in walk(app):
+        if predicate(name_of(node), node):
+            return node
+    return None
+
+
+def is_button(node):
+    try:
+        return node.get_role() in (Atspi.Role.PUSH_BUTTON, Atspi.Role.TOGGLE_BUTTON)
+    except Exception:
+        return False
+
+
+def main():
+    imgscan = sys.argv[1]
+    tmp = tempfile.mkdtemp(prefix='imgscan-atspi-')
+    photo = os.path.join(tmp, 'photo.png')
+    write_png(photo)
+
+    env = dict(os.environ)
+    env.pop('GTK_A11Y', None)
+    env.pop('NO_AT_BRIDGE', None)
+    for var in ('XDG_DATA_HOME', 'XDG_CACHE_HOME', 'XDG_CONFIG_HOME', 'XDG_STATE_HOME'):
+        env[var] = os.path.join(tmp, var.lower())
+        os.makedirs(env[var], exist_ok=True)
+
+    print('1..6', flush=True)
+    proc = subprocess.Popen([imgscan, '--demo', photo], env=env)
+    failed = 0
+    try:
+        app = wait_for(lambda: find_app(proc.pid), 'imgscan on the accessibility bus')
+        failed += not tap(True, 1, 'imgscan is on the accessibility bus')
+
+        summary = wait_for(lambda: find_named(app, lambda n, _: n == 'Score summary'),
+                           'the score summary')
+        texts = [name_of(n) for n in walk(summary)]
+        failed += not tap(any('full match' in t for t in texts), 2,
+                          'the score summary reads the counts: %r' % texts)
+
+        full = wait_for(lambda: find_named(app, lambda n, _: n == 'Full matches'),
+                        'the full matches group')
+        failed += not tap(full.get_child_count() > 0, 3,
+                          'the full matches group has rows (%d)' % full.get_child_count())
+
+        # The tab that shows the partial matches: activate it like a screen reader would.
+        tab = wait_for(lambda: find_named(app, lambda n, node: n.startswith('Partial matches (')
+                                          and is_button(node)),
+                       'the partial matches tab')
+        action = tab.get_action_iface()
+        failed += not tap(action is not None and action.do_action(0), 4,
+                          'activated "%s" through Atspi.Action' % name_of(tab))
+
+        partial = wait_for(lambda: find_named(app, lambda n, node: n == 'Partial matches'
+                                              and not is_button(node)
+                                              and node.get_child_count() > 0),
+                           'the partial matches group with rows')
+        failed += not tap(partial is not None, 5, 'the partial matches group is shown with its rows')
+    finally:
+        # Quit like a user: the window's own Close button (client-side decorations).
+        try:
+            close = find_named(app, lambda n, node: n == 'Close' and is_button(node))
+            if close is not None:
+                close.get_action_iface().do_action(0)
+            else:
+                print('# no Close button found; terminating', flush=True)
+                proc.terminate()
+        except Exception as e:
+            print('# could not press Close: %s' % e, flush=True)
+            proc.terminate()
+        try:
+            code = proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.terminate()
+            code = proc.wait(timeout=15)
+        shutil.rmtree(tmp, ignore_errors=True)
+
+    failed += not tap(code == 0, 6, 'imgscan exited cleanly (status %d)' % code)
+    return 1 if failed else 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())

@@ -1,0 +1,606 @@
+/* test-window.c: the real window against the mock Copyleaks server
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <adwaita.h>
+#include <glib/gstdio.h>
+
+#include "imgscan-match-row.h"
+#include "imgscan-results-view.h"
+#include "imgscan-scan-view.h"
+#include "imgscan-thumbnail.h"
+#include "imgscan-window.h"
+#include "mock-server.h"
+
+typedef struct
+{
+  MockServer    *server;
+  ImgscanClient *client;
+  ImgscanWindow *window;
+  char          *dir;
+} Fixture;
+
+typedef gboolean (*Condition) (Fixture *fixture);
+
+static gboolean
+timed_out_cb (gpointer data)
+{
+  *(gboolean *) data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+/* Pumps the main loop until @cond holds; a generous limit only turns a hang into a failure. */
+static void
+wait_until (Fixture    *fixture,
+            Condition   cond,
+            const char *what)
+{
+  gboolean timed_out = FALSE;
+  guint id = g_timeout_add_seconds (30, timed_out_cb, &timed_out);
+
+  while (!cond (fixture) && !timed_out)
+    g_main_context_iteration (NULL, TRUE);
+  if (!timed_out)
+    g_source_remove (id);
+  if (!cond (fixture))
+    g_error ("Gave up waiting for %s (window state: %s)", what,
+             imgscan_window_get_state (fixture->window));
+}
+
+/* Lets late callbacks run (for checks that something does NOT happen). */
+static void
+pump (guint ms)
+{
+  gboolean done = FALSE;
+
+  g_timeout_add (ms, timed_out_cb, &done);
+  while (!done)
+    g_main_context_iteration (NULL, TRUE);
+}
+
+static GFile *
+make_photo (Fixture    *fixture,
+            const char *name)
+{
+  g_autoptr(GdkPixbuf) pixbuf = gdk_pixbuf_new (GDK_COLORSPACE_RGB, FALSE, 8, 320, 240);
+  g_autofree char *path = g_build_filename (fixture->dir, name, NULL);
+  g_autoptr(GError) error = NULL;
+
+  gdk_pixbuf_fill (pixbuf, 0x3366ccff);
+  gdk_pixbuf_save (pixbuf, path, "png", &error, NULL);
+  g_assert_no_error (error);
+
+  return g_file_new_for_path (path);
+}
+
+static void
+fixture_setup (Fixture       *fixture,
+               gconstpointer  data)
+{
+  const char *url;
+
+  fixture->server = mock_server_new ();
+  url = mock_server_get_url (fixture->server);
+  fixture->client = imgscan_client_new (url, url);
+  imgscan_client_set_use_keyring (fixture->client, FALSE);
+  if (data == NULL)
+    imgscan_client_set_credentials (fixture->client, MOCK_EMAIL, MOCK_KEY);
+
+  fixture->window = imgscan_window_new (NULL);
+  imgscan_window_set_client (fixture->window, fixture->client);
+  gtk_window_present (GTK_WINDOW (fixture->window));
+
+  fixture->dir = g_dir_make_tmp ("imgscan-test-XXXXXX", NULL);
+  g_assert_nonnull (fixture->dir);
+}
+
+static void
+fixture_teardown (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  g_autoptr(GDir) dir = g_dir_open (fixture->dir, 0, NULL);
+  const char *name;
+
+  gtk_window_destroy (GTK_WINDOW (fixture->window));
+  /* Let cancelled requests and the history writes settle before the server goes. */
+  pump (100);
+
+  g_clear_object (&fixture->client);
+  g_clear_object (&fixture->server);
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (fixture->dir, name, NULL);
+      g_unlink (path);
+    }
+  g_rmdir (fixture->dir);
+  g_free (fixture->dir);
+}
+
+static gboolean
+state_is_results (Fixture *fixture)
+{
+  return g_strcmp0 (imgscan_window_get_state (fixture->window), "results") == 0;
+}
+
+static gboolean
+state_is_error (Fixture *fixture)
+{
+  return g_strcmp0 (imgscan_window_get_state (fixture->window), "error") == 0;
+}
+
+static ImgscanResultsView *
+results_view (Fixture *fixture)
+{
+  return IMGSCAN_RESULTS_VIEW (imgscan_window_get_results_view (fixture->window));
+}
+
+static guint
+list_n_items (Fixture          *fixture,
+              ImgscanMatchKind  kind)
+{
+  GtkListView *list = imgscan_results_view_get_list (results_view (fixture), kind);
+  GtkSelectionModel *model = gtk_list_view_get_model (list);
+
+  return model != NULL ? g_list_model_get_n_items (G_LIST_MODEL (model)) : 0;
+}
+
+static void
+collect_rows (GtkWidget *widget,
+              GPtrArray *rows)
+{
+  if (IMGSCAN_IS_MATCH_ROW (widget) && imgscan_match_row_get_match (IMGSCAN_MATCH_ROW (widget)) != NULL)
+    g_ptr_array_add (rows, widget);
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    collect_rows (child, rows);
+}
+
+static GPtrArray *
+get_rows (Fixture          *fixture,
+          ImgscanMatchKind  kind)
+{
+  GPtrArray *rows = g_ptr_array_new ();
+
+  collect_rows (GTK_WIDGET (imgscan_results_view_get_list (results_view (fixture), kind)), rows);
+
+  return rows;
+}
+
+static void
+assert_example_results (Fixture *fixture)
+{
+  const char *counts;
+
+  /* The mock's documented reply: 2 full, 1 partial. */
+  g_assert_cmpuint (list_n_items (fixture, IMGSCAN_MATCH_KIND_FULL), ==, 2);
+  g_assert_cmpuint (list_n_items (fixture, IMGSCAN_MATCH_KIND_PARTIAL), ==, 1);
+  g_assert_cmpuint (list_n_items (fixture, IMGSCAN_MATCH_KIND_OTHER), ==, 0);
+
+  counts = imgscan_results_view_get_counts_text (results_view (fixture));
+  g_assert_nonnull (strstr (counts, "2 full matches"));
+  g_assert_nonnull (strstr (counts, "1 partial match"));
+  g_assert_nonnull (strstr (imgscan_results_view_get_headline (results_view (fixture)), "3"));
+  g_assert_cmpstr (imgscan_results_view_get_state (results_view (fixture)), ==, "matches");
+  g_assert_false (imgscan_results_view_get_sandbox_shown (results_view (fixture)));
+
+  /* Each full row is a full match, each partial row a partial one. */
+  {
+    g_autoptr(GPtrArray) full = get_rows (fixture, IMGSCAN_MATCH_KIND_FULL);
+
+    g_assert_cmpuint (full->len, ==, 2);
+    for (guint i = 0; i < full->len; i++)
+      g_assert_cmpint (imgscan_match_get_kind (imgscan_match_row_get_match (full->pdata[i])), ==,
+                       IMGSCAN_MATCH_KIND_FULL);
+  }
+}
+
+/* Whether a visible Retry button is on the error page. */
+static gboolean
+retry_offered (GtkWidget *widget)
+{
+  if (GTK_IS_BUTTON (widget) &&
+      g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (widget)), "win.retry") == 0 &&
+      gtk_widget_get_visible (widget))
+    return TRUE;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (retry_offered (child))
+      return TRUE;
+
+  return FALSE;
+}
+
+static void
+test_open_path (Fixture       *fixture,
+                gconstpointer  data)
+{
+  g_autoptr(GFile) photo = make_photo (fixture, "sunset.png");
+  const MockCheckRequest *req;
+
+  g_assert_cmpstr (imgscan_window_get_state (fixture->window), ==, "empty");
+
+  imgscan_window_open_file (fixture->window, photo);
+  g_assert_cmpstr (imgscan_window_get_state (fixture->window), ==, "scanning");
+  wait_until (fixture, state_is_results, "the results");
+
+  assert_example_results (fixture);
+  g_assert_cmpuint (mock_server_get_n_checks (fixture->server), ==, 1);
+  req = mock_server_get_last_check (fixture->server);
+  g_assert_nonnull (req);
+  g_assert_cmpstr (req->filename, ==, "sunset.png");
+}
+
+static void
+test_drop (Fixture       *fixture,
+           gconstpointer  data)
+{
+  g_autoptr(GFile) first = make_photo (fixture, "first.png");
+  g_autoptr(GFile) second = make_photo (fixture, "second.png");
+  g_autoptr(GSList) list = NULL;
+  g_auto(GValue) value = G_VALUE_INIT;
+  gboolean handled = FALSE;
+
+  list = g_slist_append (list, first);
+  list = g_slist_append (list, second);
+  g_value_init (&value, GDK_TYPE_FILE_LIST);
+  g_value_take_boxed (&value, gdk_file_list_new_from_list (list));
+
+  g_signal_emit_by_name (imgscan_window_get_drop_target (fixture->window), "drop",
+                         &value, 10.0, 10.0, &handled);
+  g_assert_true (handled);
+  wait_until (fixture, state_is_results, "the results");
+
+  assert_example_results (fixture);
+  /* One photo at a time: the first was sent, only once. */
+  g_assert_cmpuint (mock_server_get_n_checks (fixture->server), ==, 1);
+  g_assert_cmpstr (mock_server_get_last_check (fixture->server)->filename, ==, "first.png");
+}
+
+static gboolean
+searching (Fixture *fixture)
+{
+  ImgscanScanView *view = IMGSCAN_SCAN_VIEW (imgscan_window_get_scan_view (fixture->window));
+
+  return g_strcmp0 (imgscan_scan_view_get_status (view), "Searching the web…") == 0;
+}
+
+static void
+test_cancel (Fixture       *fixture,
+             gconstpointer  data)
+{
+  g_autoptr(GFile) photo = make_photo (fixture, "slow.png");
+
+  mock_server_set_scenario (fixture->server, "slow");
+  mock_server_set_delay (fixture->server, 2000);
+
+  imgscan_window_open_file (fixture->window, photo);
+  wait_until (fixture, searching, "the upload to finish");
+  g_assert_true (imgscan_scan_view_has_preview (IMGSCAN_SCAN_VIEW (imgscan_window_get_scan_view (fixture->window))));
+
+  gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.cancel", NULL);
+  g_assert_cmpstr (imgscan_window_get_state (fixture->window), ==, "empty");
+
+  /* The slow reply would have arrived by now: it must not turn into an error or a result. */
+  pump (2500);
+  g_assert_cmpstr (imgscan_window_get_state (fixture->window), ==, "empty");
+}
+
+static void
+test_refused (Fixture       *fixture,
+              gconstpointer  data)
+{
+  g_autofree char *path = g_build_filename (fixture->dir, "notes.txt", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GError) expected = NULL;
+  const char *description;
+
+  g_assert_true (g_file_set_contents (path, "not a photo at all\n", -1, NULL));
+  g_assert_null (imgscan_image_check (file, NULL, &expected));
+  g_assert_nonnull (expected);
+
+  imgscan_window_open_file (fixture->window, file);
+  wait_until (fixture, state_is_error, "the refusal");
+
+  description = adw_status_page_get_description (imgscan_window_get_error_page (fixture->window));
+  g_assert_nonnull (strstr (description, expected->message));
+  /* The same file would be refused again: no Retry. */
+  g_assert_false (retry_offered (GTK_WIDGET (imgscan_window_get_error_page (fixture->window))));
+  g_assert_cmpuint (mock_server_get_n_requests (fixture->server), ==, 0);
+}
+
+static void
+test_server_error (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  g_autoptr(GFile) photo = make_photo (fixture, "error.png");
+  const char *description;
+
+  mock_server_set_scenario (fixture->server, "status-400");
+  imgscan_window_open_file (fixture->window, photo);
+  wait_until (fixture, state_is_error, "the server error");
+
+  description = adw_status_page_get_description (imgscan_window_get_error_page (fixture->window));
+  g_assert_nonnull (strstr (description, "The filename field is required."));
+  /* A 400 means the request itself is wrong: the same request would fail again. */
+  g_assert_false (retry_offered (GTK_WIDGET (imgscan_window_get_error_page (fixture->window))));
+  g_assert_cmpuint (mock_server_get_n_checks (fixture->server), >=, 1);
+}
+
+static void
+test_bad_credentials (Fixture       *fixture,
+                      gconstpointer  data)
+{
+  g_autoptr(GFile) photo = make_photo (fixture, "auth.png");
+
+  imgscan_client_set_credentials (fixture->client, MOCK_EMAIL, "00000000-0000-4000-8000-000000000001");
+  imgscan_window_open_file (fixture->window, photo);
+  wait_until (fixture, state_is_error, "the authentication error");
+
+  /* Retrying with the same wrong key cannot help. */
+  g_assert_false (retry_offered (GTK_WIDGET (imgscan_window_get_error_page (fixture->window))));
+  g_assert_cmpstr (adw_status_page_get_title (imgscan_window_get_error_page (fixture->window)), ==,
+                   "Copyleaks did not accept your account");
+}
+
+static gboolean
+all_full_thumbnails_done (Fixture *fixture)
+{
+  g_autoptr(GPtrArray) rows = get_rows (fixture, IMGSCAN_MATCH_KIND_FULL);
+
+  if (rows->len == 0)
+    return FALSE;
+  for (guint i = 0; i < rows->len; i++)
+    {
+      ImgscanThumbnail *thumb = imgscan_match_row_get_thumbnail (rows->pdata[i]);
+
+      if (imgscan_thumbnail_get_state (thumb) != IMGSCAN_THUMBNAIL_STATE_LOADED &&
+          imgscan_thumbnail_get_state (thumb) != IMGSCAN_THUMBNAIL_STATE_FAILED)
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+all_partial_thumbnails_done (Fixture *fixture)
+{
+  g_autoptr(GPtrArray) rows = get_rows (fixture, IMGSCAN_MATCH_KIND_PARTIAL);
+
+  if (rows->len == 0)
+    return FALSE;
+  for (guint i = 0; i < rows->len; i++)
+    {
+      ImgscanThumbnail *thumb = imgscan_match_row_get_thumbnail (rows->pdata[i]);
+
+      if (imgscan_thumbnail_get_state (thumb) != IMGSCAN_THUMBNAIL_STATE_LOADED &&
+          imgscan_thumbnail_get_state (thumb) != IMGSCAN_THUMBNAIL_STATE_FAILED)
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static void
+test_thumbnails (Fixture       *fixture,
+                 gconstpointer  data)
+{
+  g_autoptr(GFile) photo = make_photo (fixture, "thumbs.png");
+  g_autoptr(GPtrArray) full = NULL;
+  g_autoptr(GPtrArray) partial = NULL;
+  guint n_broken = 0;
+  guint n_loaded = 0;
+
+  mock_server_set_scenario (fixture->server, "thumbnails");
+  imgscan_window_open_file (fixture->window, photo);
+  wait_until (fixture, state_is_results, "the results");
+  wait_until (fixture, all_full_thumbnails_done, "the full matches' thumbnails");
+
+  full = get_rows (fixture, IMGSCAN_MATCH_KIND_FULL);
+  g_assert_cmpuint (full->len, ==, 2);
+  for (guint i = 0; i < full->len; i++)
+    {
+      ImgscanThumbnail *thumb = imgscan_match_row_get_thumbnail (full->pdata[i]);
+
+      g_assert_cmpint (imgscan_thumbnail_get_state (thumb), ==, IMGSCAN_THUMBNAIL_STATE_LOADED);
+      g_assert_true (GDK_IS_TEXTURE (imgscan_thumbnail_get_paintable (thumb)));
+    }
+  g_assert_cmpuint (mock_server_get_n_thumbnails (fixture->server), >=, 2);
+
+  imgscan_results_view_show_group (results_view (fixture), "partial");
+  wait_until (fixture, all_partial_thumbnails_done, "the partial matches' thumbnails");
+
+  partial = get_rows (fixture, IMGSCAN_MATCH_KIND_PARTIAL);
+  g_assert_cmpuint (partial->len, ==, 2);
+  for (guint i = 0; i < partial->len; i++)
+    {
+      ImgscanMatch *match = imgscan_match_row_get_match (partial->pdata[i]);
+      ImgscanThumbnail *thumb = imgscan_match_row_get_thumbnail (partial->pdata[i]);
+
+      if (g_str_has_suffix (imgscan_match_get_url (match), "/broken.png"))
+        {
+          g_assert_cmpint (imgscan_thumbnail_get_state (thumb), ==, IMGSCAN_THUMBNAIL_STATE_FAILED);
+          g_assert_cmpstr (imgscan_thumbnail_get_icon_name (thumb), ==, "image-missing-symbolic");
+          n_broken++;
+        }
+      else
+        {
+          g_assert_cmpint (imgscan_thumbnail_get_state (thumb), ==, IMGSCAN_THUMBNAIL_STATE_LOADED);
+          g_assert_true (GDK_IS_TEXTURE (imgscan_thumbnail_get_paintable (thumb)));
+          n_loaded++;
+        }
+    }
+  g_assert_cmpuint (n_broken, ==, 1);
+  g_assert_cmpuint (n_loaded, ==, 1);
+  g_assert_cmpuint (mock_server_get_n_thumbnails (fixture->server), >=, 4);
+}
+
+/* Finds how a page URL is shown inside a row: as an openable button or as plain text. */
+static void
+find_page_widgets (GtkWidget  *widget,
+                   const char *uri,
+                   guint      *n_buttons,
+                   guint      *n_labels)
+{
+  if (GTK_IS_ACTIONABLE (widget))
+    {
+      GVariant *target = gtk_actionable_get_action_target_value (GTK_ACTIONABLE (widget));
+      const char *action = gtk_actionable_get_action_name (GTK_ACTIONABLE (widget));
+
+      if (target != NULL && g_variant_is_of_type (target, G_VARIANT_TYPE_STRING) &&
+          g_str_equal (g_variant_get_string (target, NULL), uri) &&
+          g_strcmp0 (action, "win.open-page") == 0)
+        (*n_buttons)++;
+    }
+  if (GTK_IS_LABEL (widget) && g_str_equal (gtk_label_get_text (GTK_LABEL (widget)), uri))
+    {
+      GtkWidget *parent = gtk_widget_get_parent (widget);
+
+      if (!GTK_IS_BUTTON (parent))
+        (*n_labels)++;
+    }
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    find_page_widgets (child, uri, n_buttons, n_labels);
+}
+
+static void
+test_unsafe_pages (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  g_autoptr(GFile) photo = make_photo (fixture, "pages.png");
+  g_autoptr(GPtrArray) rows = NULL;
+  guint n_unsafe = 0;
+  guint n_web = 0;
+
+  mock_server_set_scenario (fixture->server, "thumbnails");
+  imgscan_window_open_file (fixture->window, photo);
+  wait_until (fixture, state_is_results, "the results");
+
+  rows = get_rows (fixture, IMGSCAN_MATCH_KIND_FULL);
+  g_assert_cmpuint (rows->len, ==, 2);
+  for (guint i = 0; i < rows->len; i++)
+    {
+      ImgscanMatchRow *row = rows->pdata[i];
+      ImgscanMatch *match = imgscan_match_row_get_match (row);
+      const char * const *pages = imgscan_match_get_pages (match);
+
+      imgscan_match_row_set_expanded (row, TRUE);
+      for (guint j = 0; pages[j] != NULL; j++)
+        {
+          guint n_buttons = 0, n_labels = 0;
+
+          find_page_widgets (GTK_WIDGET (row), pages[j], &n_buttons, &n_labels);
+          if (imgscan_uri_is_web (pages[j]))
+            {
+              g_assert_cmpuint (n_buttons, ==, 1);
+              n_web++;
+            }
+          else
+            {
+              /* javascript: and file: are inert text, never a link. */
+              g_assert_cmpuint (n_buttons, ==, 0);
+              g_assert_cmpuint (n_labels, ==, 1);
+              g_assert_false (imgscan_window_open_page (fixture->window, pages[j]));
+              gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.open-page", "s", pages[j]);
+              n_unsafe++;
+            }
+        }
+    }
+  g_assert_cmpuint (n_web, ==, 2);
+  g_assert_cmpuint (n_unsafe, ==, 2);
+  g_assert_false (imgscan_window_open_page (fixture->window, "javascript:alert(1)"));
+  g_assert_false (imgscan_window_open_page (fixture->window, "file:///etc/passwd"));
+  g_assert_false (imgscan_window_open_page (fixture->window, "data:text/html,hi"));
+}
+
+static void
+test_empty_result (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  g_autoptr(GFile) photo = make_photo (fixture, "unique.png");
+
+  mock_server_set_scenario (fixture->server, "empty");
+  imgscan_window_open_file (fixture->window, photo);
+  wait_until (fixture, state_is_results, "the results");
+
+  g_assert_cmpstr (imgscan_results_view_get_state (results_view (fixture)), ==, "none");
+}
+
+static gboolean
+state_is_no_credentials (Fixture *fixture)
+{
+  return g_strcmp0 (imgscan_window_get_state (fixture->window), "no-credentials") == 0;
+}
+
+static void
+test_no_credentials_demo (Fixture       *fixture,
+                          gconstpointer  data)
+{
+  g_autoptr(GFile) photo = make_photo (fixture, "demo.png");
+
+  imgscan_window_open_file (fixture->window, photo);
+  wait_until (fixture, state_is_no_credentials, "the no-credentials page");
+  g_assert_cmpuint (mock_server_get_n_requests (fixture->server), ==, 0);
+
+  /* "Try the demo" switches to the built-in server and scans the same photo. */
+  gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.try-demo", NULL);
+  g_assert_true (imgscan_window_get_demo (fixture->window));
+  g_assert_true (imgscan_window_get_sandbox (fixture->window));
+  wait_until (fixture, state_is_results, "the demo results");
+
+  g_assert_true (imgscan_results_view_get_sandbox_shown (results_view (fixture)));
+  g_assert_cmpuint (list_n_items (fixture, IMGSCAN_MATCH_KIND_FULL) +
+                    list_n_items (fixture, IMGSCAN_MATCH_KIND_PARTIAL), >, 0);
+  g_assert_cmpuint (mock_server_get_n_requests (fixture->server), ==, 0);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  /* Only servers on 127.0.0.1 are reached; the GNOME proxy resolver would look for a
+   * GSettings schema that the isolated test dirs do not have. */
+  g_setenv ("GIO_USE_PROXY_RESOLVER", "dummy", TRUE);
+  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+
+  if (!gtk_init_check ())
+    {
+      g_print ("1..0 # SKIP no display\n");
+      return 0;
+    }
+  adw_init ();
+  /* G_TEST_OPTION_ISOLATE_DIRS hides /usr/share from XDG_DATA_DIRS, and with it the
+   * shared-mime-info database GdkPixbuf sniffs with and the icon themes: SVG icons
+   * would fail to load (a fatal warning). Point both back at the system's. */
+  {
+    const char * const mime_dirs[] = { "/usr/local/share/mime", "/usr/share/mime", NULL };
+
+    g_content_type_set_mime_dirs (mime_dirs);
+  }
+  gtk_icon_theme_add_search_path (gtk_icon_theme_get_for_display (gdk_display_get_default ()),
+                                  "/usr/share/icons");
+
+#define ADD(path, func, data) \
+  g_test_add (path, Fixture, data, fixture_setup, func, fixture_teardown)
+
+  ADD ("/window/open-path", test_open_path, NULL);
+  ADD ("/window/drop", test_drop, NULL);
+  ADD ("/window/cancel", test_cancel, NULL);
+  ADD ("/window/refused-photo", test_refused, NULL);
+  ADD ("/window/server-error", test_server_error, NULL);
+  ADD ("/window/bad-credentials", test_bad_credentials, NULL);
+  ADD ("/window/thumbnails", test_thumbnails, NULL);
+  ADD ("/window/unsafe-pages", test_unsafe_pages, NULL);
+  ADD ("/window/no-copies", test_empty_result, NULL);
+  ADD ("/window/no-credentials-demo", test_no_credentials_demo, "no-credentials");
+
+  return g_test_run ();
+}
