@@ -97,9 +97,10 @@ def main(argv):
         linguas = [w for line in f for w in line.split("#")[0].split()]
 
     tap = Tap()
-    print(f"1..{2 + 4 * len(linguas)}")
+    print(f"1..{3 + 4 * len(linguas)}")
     tap.check(sorted(linguas) == sorted(PLURAL_FORMS),
-              "LINGUAS lists de and fr", [f"LINGUAS: {' '.join(linguas)}"])
+              "LINGUAS lists de and fr",
+              [] if sorted(linguas) == sorted(PLURAL_FORMS) else [f"LINGUAS: {' '.join(linguas)}"])
 
     with tempfile.TemporaryDirectory() as tmp:
         pot = os.path.join(tmp, "imgscan.pot")
@@ -108,7 +109,15 @@ def main(argv):
              "-f", os.path.join(podir, "POTFILES.in"), "-k_", "-o", pot] + XGETTEXT_ARGS,
             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
         tap.check(r.returncode == 0 and os.path.exists(pot),
-                  "xgettext extracts the template", r.stdout.splitlines())
+                  "xgettext extracts the template", r.stdout.splitlines() if r.returncode else ())
+        # _("%" G_GINT64_FORMAT …) reaches xgettext cut short at the macro: the
+        # catalog then holds a msgid the program never asks for, and the message
+        # stays English. Format the number into a string first, or use %s.
+        cut = [line for line in r.stdout.splitlines() if "in the middle of a directive" in line]
+        tap.check(not cut, "no translatable string is cut short by a format macro",
+                  [line.split(": warning:")[0] + ": msgid ends inside a % directive "
+                   "(a G_*_FORMAT macro?); format the number with g_strdup_printf and use %s"
+                   for line in cut])
 
         for lang in linguas:
             po = os.path.join(podir, f"{lang}.po")

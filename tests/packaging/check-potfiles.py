@@ -110,7 +110,7 @@ def main(argv):
     if problems:
         for p in problems:
             print(f"# {p}")
-        print("# fix: run po/update.sh (or po/update.sh --potfiles-only)")
+        print("# fix: run po/update.sh, which rewrites POTFILES.in and merges the catalogs")
         print("not ok 1 - POTFILES.in matches the sources")
         return 1
     print(f"# {len(listed)} files listed, {len(wanted)} with translatable strings")
