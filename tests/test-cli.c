@@ -72,6 +72,14 @@ make_launcher (Fixture          *fixture,
   g_subprocess_launcher_setenv (launcher, "LC_ALL", "C.UTF-8", TRUE);
   g_subprocess_launcher_unsetenv (launcher, "LANGUAGE");
   g_subprocess_launcher_setenv (launcher, "XDG_DATA_DIRS", system_data_dirs, TRUE);
+  /* This test's own directories (GLib sets only its own idea of them per test): the
+   * child keeps its history where history_size() looks. */
+  g_subprocess_launcher_setenv (launcher, "HOME", g_get_home_dir (), TRUE);
+  g_subprocess_launcher_setenv (launcher, "XDG_DATA_HOME", g_get_user_data_dir (), TRUE);
+  g_subprocess_launcher_setenv (launcher, "XDG_CONFIG_HOME", g_get_user_config_dir (), TRUE);
+  g_subprocess_launcher_setenv (launcher, "XDG_CACHE_HOME", g_get_user_cache_dir (), TRUE);
+  g_subprocess_launcher_setenv (launcher, "XDG_STATE_HOME", g_get_user_state_dir (), TRUE);
+  g_subprocess_launcher_setenv (launcher, "XDG_RUNTIME_DIR", g_get_user_runtime_dir (), TRUE);
   /* Without a bus the client keeps its token in memory only: runs don't share tokens. */
   if (!options->keep_bus)
     g_subprocess_launcher_unsetenv (launcher, "DBUS_SESSION_BUS_ADDRESS");
@@ -169,6 +177,16 @@ assert_no_secret (const char *text)
   g_assert_null (strstr (text, "demo-token-"));
 }
 
+/* Empty GBytes may hold a NULL pointer. */
+static char *
+bytes_to_string (GBytes *bytes)
+{
+  gsize size = 0;
+  const char *data = g_bytes_get_data (bytes, &size);
+
+  return data != NULL ? g_strndup (data, size) : g_strdup ("");
+}
+
 static void
 child_finish (Child     *child,
               CliOutput *output)
@@ -179,8 +197,8 @@ child_finish (Child     *child,
   wait_for_exit (child->proc);
 
   output->status = exit_status_of (child->proc);
-  output->out = g_strndup (g_bytes_get_data (child->out, NULL), g_bytes_get_size (child->out));
-  output->err = g_strndup (g_bytes_get_data (child->err, NULL), g_bytes_get_size (child->err));
+  output->out = bytes_to_string (child->out);
+  output->err = bytes_to_string (child->err);
   assert_no_secret (output->out);
   assert_no_secret (output->err);
 
@@ -930,6 +948,10 @@ test_login_wrong_credentials (Fixture       *fixture,
 
   if (!have_session_bus ())
     return;
+
+  run_cli_with (fixture, &stored, &output, (const char * const[]) { "logout", NULL });
+  g_assert_cmpint (output.status, ==, 0);
+  cli_output_clear (&output);
 
   mock_server_set_login_scenario (fixture->mock, "401");
   run_cli_with (fixture, &env_account, &output, (const char * const[]) { "login", NULL });

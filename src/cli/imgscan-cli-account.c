@@ -129,6 +129,8 @@ cli_command_login (int    argc,
   g_autoptr(GError) error = NULL;
   g_autofree char *email = NULL;
   g_autofree char *key = NULL;
+  g_autofree char *old_email = NULL;
+  g_autofree char *old_key = NULL;
   g_autofree char *text = NULL;
   const char *env_email = g_getenv ("IMGSCAN_EMAIL");
   const char *env_key = g_getenv ("IMGSCAN_API_KEY");
@@ -166,6 +168,15 @@ cli_command_login (int    argc,
                      _("no email or API key given; the key is on the Copyleaks dashboard "
                        "under API access"));
 
+  /* The account goes in first: storing an account clears every cached token, so the
+   * token of the login below must be written after it. Should the login fail, the
+   * previous account (if any) is put back. */
+  imgscan_keyring_lookup_account (&old_email, &old_key, NULL, NULL);
+  if (!imgscan_keyring_store_account (email, key, NULL, &error))
+    return cli_fail (CLI_EXIT_AUTH,
+                     _("cannot keep the account in the keyring (%s); set IMGSCAN_EMAIL and "
+                       "IMGSCAN_API_KEY instead"), error->message);
+
   client = imgscan_client_new (NULL, NULL);
   imgscan_client_set_credentials (client, email, key);
 
@@ -176,15 +187,19 @@ cli_command_login (int    argc,
 
   if (state.error != NULL)
     {
+      g_autoptr(GError) restore_error = NULL;
+
+      if (old_email != NULL && old_key != NULL)
+        imgscan_keyring_store_account (old_email, old_key, NULL, &restore_error);
+      else
+        imgscan_keyring_clear_account (NULL, &restore_error);
+      if (restore_error != NULL)
+        cli_warn (_("the keyring could not be put back as it was (%s)"), restore_error->message);
+
       status = cli_fail_with_error (state.error);
       g_clear_error (&state.error);
       return status;
     }
-
-  if (!imgscan_keyring_store_account (email, key, NULL, &error))
-    return cli_fail (CLI_EXIT_AUTH,
-                     _("signed in, but the account could not be kept in the keyring (%s); "
-                       "set IMGSCAN_EMAIL and IMGSCAN_API_KEY instead"), error->message);
 
   text = g_strdup_printf (_("Signed in as %s. The account is kept in the keyring; "
                             "`imgscan-cli scan IMAGE` uses it.\n"), email);
