@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <string.h>
 
 #include "imgscan-core-enums.h"
 #include "imgscan-match.h"
@@ -16,12 +17,15 @@ struct _ImgscanMatch
 {
   GObject   parent_instance;
 
-  char     *url;
+  /* url and pages live in one allocation, pages first: a big reply makes one
+   * malloc per match instead of one per string. */
+  char     *block;
+  const char *url;
+  const char * const *pages;
+  guint     n_pages;
   /* Computed on first use: parsing 100,000 URLs up front would cost more than the
    * whole JSON parse, and most domains are never displayed. */
   char     *domain;
-  char    **pages;
-  guint     n_pages;
   gint64    match_type;
   guint     is_new : 1;
 };
@@ -49,9 +53,8 @@ imgscan_match_finalize (GObject *object)
 {
   ImgscanMatch *self = IMGSCAN_MATCH (object);
 
-  g_clear_pointer (&self->url, g_free);
+  g_clear_pointer (&self->block, g_free);
   g_clear_pointer (&self->domain, g_free);
-  g_clear_pointer (&self->pages, g_strfreev);
 
   G_OBJECT_CLASS (imgscan_match_parent_class)->finalize (object);
 }
@@ -109,27 +112,6 @@ imgscan_match_set_property (GObject      *object,
 
   switch (prop_id)
     {
-    case PROP_URL:
-      g_free (self->url);
-      self->url = g_value_dup_string (value);
-      if (self->url == NULL)
-        self->url = g_strdup ("");
-      break;
-
-    case PROP_MATCH_TYPE:
-      self->match_type = g_value_get_int64 (value);
-      break;
-
-    case PROP_PAGES:
-      {
-        const char * const *pages = g_value_get_boxed (value);
-
-        g_strfreev (self->pages);
-        self->pages = pages != NULL && pages[0] != NULL ? g_strdupv ((char **) pages) : NULL;
-        self->n_pages = self->pages != NULL ? g_strv_length (self->pages) : 0;
-      }
-      break;
-
     case PROP_IS_NEW:
       imgscan_match_set_is_new (self, g_value_get_boolean (value));
       break;
@@ -148,10 +130,12 @@ imgscan_match_class_init (ImgscanMatchClass *klass)
   object_class->get_property = imgscan_match_get_property;
   object_class->set_property = imgscan_match_set_property;
 
+  /* Read-only: imgscan_match_new() sets them. Construct properties would send every
+   * one of 100,000 matches through GValue and set_property. */
   properties[PROP_URL] =
     g_param_spec_string ("url", NULL, NULL,
                          "",
-                         (G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS));
+                         (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
 
   properties[PROP_DOMAIN] =
     g_param_spec_string ("domain", NULL, NULL,
@@ -167,12 +151,12 @@ imgscan_match_class_init (ImgscanMatchClass *klass)
   properties[PROP_MATCH_TYPE] =
     g_param_spec_int64 ("match-type", NULL, NULL,
                         G_MININT64, G_MAXINT64, 0,
-                        (G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS));
+                        (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
 
   properties[PROP_PAGES] =
     g_param_spec_boxed ("pages", NULL, NULL,
                         G_TYPE_STRV,
-                        (G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS));
+                        (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
 
   properties[PROP_N_PAGES] =
     g_param_spec_uint ("n-pages", NULL, NULL,
@@ -190,26 +174,62 @@ imgscan_match_class_init (ImgscanMatchClass *klass)
 static void
 imgscan_match_init (ImgscanMatch *self)
 {
-  self->url = g_strdup ("");
+  self->url = "";
+  self->pages = no_pages;
 }
 
-/* Takes ownership of @url and @pages (NULL or a non-empty NULL-terminated vector of
- * @n_pages strings). The parser uses it to skip GObject property machinery, which
- * would cost more than the JSON parse on big replies. */
+/* Copies @url and the first @n_pages of @pages (which need no NULL terminator). */
+ImgscanMatch *
+imgscan_match_new_n (const char         *url,
+                     gint64              match_type,
+                     const char * const *pages,
+                     guint               n_pages)
+{
+  ImgscanMatch *self;
+  gsize url_size;
+  gsize size;
+  char **vector;
+  char *p;
+
+  g_return_val_if_fail (url != NULL, NULL);
+  g_return_val_if_fail (pages != NULL || n_pages == 0, NULL);
+
+  url_size = strlen (url) + 1;
+  size = (n_pages + 1) * sizeof (char *) + url_size;
+  for (guint i = 0; i < n_pages; i++)
+    size += strlen (pages[i]) + 1;
+
+  self = g_object_new (IMGSCAN_TYPE_MATCH, NULL);
+  self->block = g_malloc (size);
+  self->match_type = match_type;
+
+  vector = (char **) self->block;
+  p = self->block + (n_pages + 1) * sizeof (char *);
+  for (guint i = 0; i < n_pages; i++)
+    {
+      gsize page_size = strlen (pages[i]) + 1;
+
+      vector[i] = memcpy (p, pages[i], page_size);
+      p += page_size;
+    }
+  vector[n_pages] = NULL;
+  self->url = memcpy (p, url, url_size);
+  self->pages = (const char * const *) vector;
+  self->n_pages = n_pages;
+
+  return self;
+}
+
 ImgscanMatch *
 imgscan_match_new_take (char   *url,
                         gint64  match_type,
                         char  **pages,
                         guint   n_pages)
 {
-  ImgscanMatch *self = g_object_new (IMGSCAN_TYPE_MATCH, NULL);
+  ImgscanMatch *self = imgscan_match_new_n (url, match_type, (const char * const *) pages, n_pages);
 
-  g_free (self->url);
-  self->url = url;
-  self->match_type = match_type;
-  self->pages = pages;
-  self->n_pages = n_pages;
-
+  g_free (url);
+  g_strfreev (pages);
   return self;
 }
 
@@ -218,14 +238,8 @@ imgscan_match_new (const char         *url,
                    gint64              match_type,
                    const char * const *pages)
 {
-  g_return_val_if_fail (url != NULL, NULL);
-
-  if (pages == NULL || pages[0] == NULL)
-    return imgscan_match_new_take (g_strdup (url), match_type, NULL, 0);
-
-  return imgscan_match_new_take (g_strdup (url), match_type,
-                                 g_strdupv ((char **) pages),
-                                 g_strv_length ((char **) pages));
+  return imgscan_match_new_n (url, match_type, pages,
+                              pages != NULL ? g_strv_length ((char **) pages) : 0);
 }
 
 const char *
@@ -279,7 +293,7 @@ const char * const *
 imgscan_match_get_pages (ImgscanMatch *self)
 {
   g_return_val_if_fail (IMGSCAN_IS_MATCH (self), no_pages);
-  return self->pages != NULL ? (const char * const *) self->pages : no_pages;
+  return self->pages;
 }
 
 guint

@@ -46,6 +46,13 @@ ImgscanMatch      *imgscan_match_new_take       (char                *url,
                                                  char               **pages,
                                                  guint                n_pages);
 
+/* Copies @url and the first @n_pages of @pages, which need not be NULL-terminated:
+ * one allocation for all the strings, for parsers building many matches at once. */
+ImgscanMatch      *imgscan_match_new_n          (const char          *url,
+                                                 gint64               match_type,
+                                                 const char * const  *pages,
+                                                 guint                n_pages);
+
 /* TRUE only for absolute http:// and https:// URLs: the only ones we ever open or fetch. */
 gboolean           imgscan_uri_is_web           (const char          *uri);
 

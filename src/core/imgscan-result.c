@@ -14,6 +14,94 @@
 
 G_DEFINE_QUARK (imgscan-result-error-quark, imgscan_result_error)
 
+/* A read-only window on the result's array of matches. The four models share one
+ * array (full, then partial, then other), so a 100,000-match reply costs no copies,
+ * no tree of list nodes as in GListStore, and O(1) get_item. Private to the result:
+ * a parsed reply never changes, so there is never an items-changed to emit. */
+#define IMGSCAN_TYPE_MATCH_VIEW (imgscan_match_view_get_type ())
+G_DECLARE_FINAL_TYPE (ImgscanMatchView, imgscan_match_view, IMGSCAN, MATCH_VIEW, GObject)
+
+struct _ImgscanMatchView
+{
+  GObject    parent_instance;
+
+  GPtrArray *matches;
+  guint      offset;
+  guint      n_items;
+};
+
+static GType
+imgscan_match_view_get_item_type (GListModel *model)
+{
+  return IMGSCAN_TYPE_MATCH;
+}
+
+static guint
+imgscan_match_view_get_n_items (GListModel *model)
+{
+  return IMGSCAN_MATCH_VIEW (model)->n_items;
+}
+
+static gpointer
+imgscan_match_view_get_item (GListModel *model,
+                             guint       position)
+{
+  ImgscanMatchView *self = IMGSCAN_MATCH_VIEW (model);
+
+  if (position >= self->n_items)
+    return NULL;
+
+  return g_object_ref (g_ptr_array_index (self->matches, self->offset + position));
+}
+
+static void
+imgscan_match_view_list_model_init (GListModelInterface *iface)
+{
+  iface->get_item_type = imgscan_match_view_get_item_type;
+  iface->get_n_items = imgscan_match_view_get_n_items;
+  iface->get_item = imgscan_match_view_get_item;
+}
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (ImgscanMatchView, imgscan_match_view, G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (G_TYPE_LIST_MODEL,
+                                                      imgscan_match_view_list_model_init))
+
+static void
+imgscan_match_view_finalize (GObject *object)
+{
+  ImgscanMatchView *self = IMGSCAN_MATCH_VIEW (object);
+
+  g_clear_pointer (&self->matches, g_ptr_array_unref);
+
+  G_OBJECT_CLASS (imgscan_match_view_parent_class)->finalize (object);
+}
+
+static void
+imgscan_match_view_class_init (ImgscanMatchViewClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = imgscan_match_view_finalize;
+}
+
+static void
+imgscan_match_view_init (ImgscanMatchView *self)
+{
+}
+
+static ImgscanMatchView *
+imgscan_match_view_new (GPtrArray *matches,
+                        guint      offset,
+                        guint      n_items)
+{
+  ImgscanMatchView *self = g_object_new (IMGSCAN_TYPE_MATCH_VIEW, NULL);
+
+  g_assert (offset + n_items <= matches->len);
+
+  self->matches = g_ptr_array_ref (matches);
+  self->offset = offset;
+  self->n_items = n_items;
+  return self;
+}
+
 struct _ImgscanResult
 {
   GObject     parent_instance;
@@ -34,10 +122,10 @@ struct _ImgscanResult
   guint       n_duplicates;
   gboolean    score_mismatch;
 
-  GListStore *matches;
-  GListStore *full_matches;
-  GListStore *partial_matches;
-  GListStore *other_matches;
+  ImgscanMatchView *matches;
+  ImgscanMatchView *full_matches;
+  ImgscanMatchView *partial_matches;
+  ImgscanMatchView *other_matches;
 };
 
 G_DEFINE_FINAL_TYPE (ImgscanResult, imgscan_result, G_TYPE_OBJECT)
@@ -69,10 +157,6 @@ imgscan_result_class_init (ImgscanResultClass *klass)
 static void
 imgscan_result_init (ImgscanResult *self)
 {
-  self->matches = g_list_store_new (IMGSCAN_TYPE_MATCH);
-  self->full_matches = g_list_store_new (IMGSCAN_TYPE_MATCH);
-  self->partial_matches = g_list_store_new (IMGSCAN_TYPE_MATCH);
-  self->other_matches = g_list_store_new (IMGSCAN_TYPE_MATCH);
 }
 
 /* Parsing. Every lookup says what it found; the caller names the place in its error,
@@ -294,20 +378,20 @@ parse_scanned_image (ImgscanResult  *self,
   return TRUE;
 }
 
-/* Reads matches.internet[@index]'s webPages. Returns the page URLs (NULL for none)
- * through @pages unless @pages is NULL (a duplicate: only checked). */
+/* Reads matches.internet[@index]'s webPages into @pages: borrowed strings, which
+ * stay valid while the parser lives. */
 static gboolean
 parse_pages (JsonObject  *entry,
              guint        index,
-             char      ***pages,
-             guint       *n_pages,
+             GPtrArray   *pages,
              GError     **error)
 {
   JsonNode *node;
   JsonArray *array;
   FieldStatus status = lookup_node (entry, "webPages", &node);
   guint length;
-  char **result = NULL;
+
+  g_ptr_array_set_size (pages, 0);
 
   /* Omitted when the image is on no page; null is read the same way. */
   if (status == FIELD_MISSING || status == FIELD_NULL)
@@ -318,11 +402,6 @@ parse_pages (JsonObject  *entry,
 
   array = json_node_get_array (node);
   length = json_array_get_length (array);
-  if (length == 0)
-    return TRUE;
-
-  if (pages != NULL)
-    result = g_new (char *, length + 1);
 
   for (guint i = 0; i < length; i++)
     {
@@ -330,37 +409,16 @@ parse_pages (JsonObject  *entry,
       const char *url;
 
       if (!JSON_NODE_HOLDS_OBJECT (page))
-        {
-          if (result != NULL)
-            {
-              result[i] = NULL;
-              g_strfreev (result);
-            }
-          return invalid (error, _("matches.internet[%u].webPages[%u] is not an object"), index, i);
-        }
+        return invalid (error, _("matches.internet[%u].webPages[%u] is not an object"), index, i);
 
       status = lookup_string (json_node_get_object (page), "url", &url);
       if (status != FIELD_OK)
         {
           g_autofree char *path = g_strdup_printf ("matches.internet[%u].webPages[%u].url", index, i);
-
-          if (result != NULL)
-            {
-              result[i] = NULL;
-              g_strfreev (result);
-            }
           return field_error (error, status, path, _("a string"));
         }
 
-      if (result != NULL)
-        result[i] = g_strdup (url);
-    }
-
-  if (result != NULL)
-    {
-      result[length] = NULL;
-      *pages = result;
-      *n_pages = length;
+      g_ptr_array_add (pages, (gpointer) url);
     }
 
   return TRUE;
@@ -377,12 +435,14 @@ parse_matches (ImgscanResult  *self,
   GPtrArray *groups[] = { full, partial, other };
   g_autoptr(GPtrArray) all = NULL;
   g_autoptr(GHashTable) seen = NULL;
+  g_autoptr(GPtrArray) pages = g_ptr_array_new ();
   JsonObject *matches;
   JsonObject *score;
   JsonNode *node;
   JsonArray *internet;
   FieldStatus status;
   guint length;
+  guint n_full, n_partial, n_other;
   gint64 value;
 
   matches = require_object (root, "matches", "matches", error);
@@ -407,9 +467,6 @@ parse_matches (ImgscanResult  *self,
       JsonObject *entry;
       const char *url;
       gint64 match_type;
-      gboolean duplicate;
-      char **pages = NULL;
-      guint n_pages = 0;
       ImgscanMatch *match;
       guint group;
 
@@ -431,18 +488,17 @@ parse_matches (ImgscanResult  *self,
           return field_error (error, status, path, _("an integer"));
         }
 
-      duplicate = g_hash_table_contains (seen, url);
-
-      if (!parse_pages (entry, i, duplicate ? NULL : &pages, &n_pages, error))
+      /* A duplicate's pages are checked too: a bad shape anywhere is a bad reply. */
+      if (!parse_pages (entry, i, pages, error))
         return FALSE;
 
-      if (duplicate)
+      if (g_hash_table_contains (seen, url))
         {
           self->n_duplicates++;
           continue;
         }
 
-      match = imgscan_match_new_take (g_strdup (url), match_type, pages, n_pages);
+      match = imgscan_match_new_n (url, match_type, (const char * const *) pages->pdata, pages->len);
       group = imgscan_match_get_kind (match);
       g_ptr_array_add (groups[group], match);
       g_hash_table_add (seen, (gpointer) imgscan_match_get_url (match));
@@ -462,22 +518,29 @@ parse_matches (ImgscanResult  *self,
     return FALSE;
   self->score_partial = (guint) value;
 
-  /* One splice per store: a single items-changed each, whatever the size. */
-  all = g_ptr_array_sized_new (length - self->n_duplicates);
+  n_full = full->len;
+  n_partial = partial->len;
+  n_other = other->len;
+  self->score_mismatch = self->score_total != n_full + n_partial + n_other
+                         || self->score_full != n_full
+                         || self->score_partial != n_partial;
+
+  /* One array, full then partial then other, which the four models share. The
+   * references move from the group arrays to it. */
+  all = g_ptr_array_new_full (n_full + n_partial + n_other, g_object_unref);
   for (guint k = 0; k < G_N_ELEMENTS (groups); k++)
     {
-      GListStore *stores[] = { self->full_matches, self->partial_matches, self->other_matches };
-      GListStore *store = stores[k];
+      gsize n = 0;
+      g_autofree gpointer *items = g_ptr_array_steal (groups[k], &n);
 
-      g_list_store_splice (store, 0, 0, groups[k]->pdata, groups[k]->len);
-      for (guint j = 0; j < groups[k]->len; j++)
-        g_ptr_array_add (all, groups[k]->pdata[j]);
+      for (gsize j = 0; j < n; j++)
+        g_ptr_array_add (all, items[j]);
     }
-  g_list_store_splice (self->matches, 0, 0, all->pdata, all->len);
 
-  self->score_mismatch = self->score_total != all->len
-                         || self->score_full != full->len
-                         || self->score_partial != partial->len;
+  self->matches = imgscan_match_view_new (all, 0, all->len);
+  self->full_matches = imgscan_match_view_new (all, 0, n_full);
+  self->partial_matches = imgscan_match_view_new (all, n_full, n_partial);
+  self->other_matches = imgscan_match_view_new (all, n_full + n_partial, n_other);
 
   return TRUE;
 }
@@ -523,9 +586,23 @@ nesting_is_shallow (const char *data,
       switch (data[i++])
         {
         case '"':
-          while (i < length && data[i] != '"')
-            i += data[i] == '\\' ? 2 : 1;
-          i++;
+          /* Jump to the closing quote: one that an odd run of backslashes escapes
+           * does not count. memchr keeps the pass far cheaper than the parse. */
+          for (;;)
+            {
+              const char *quote = memchr (data + i, '"', length - i);
+              gsize backslashes = 0;
+
+              if (quote == NULL)
+                return TRUE;
+
+              i = quote - data;
+              while (backslashes < i && data[i - 1 - backslashes] == '\\')
+                backslashes++;
+              i++;
+              if (backslashes % 2 == 0)
+                break;
+            }
           break;
 
         case '[':

@@ -1,0 +1,102 @@
+#!/bin/sh
+# bench/parse.sh: parse + print every URL of a 10,000- and a 100,000-match reply with
+# bench-parse, next to jq on the same files in the same run.
+#
+#   bench/parse.sh [BUILDDIR] [REPORT]     (defaults: ./build, BUILDDIR/bench-parse.txt)
+#
+# Each program writes its URL list to a file (hyperfine --output), never the terminal.
+# Both lists are compared first: the timing only counts if they are identical. The
+# report gives median wall time and CPU time (user + system) of 7 runs after a warm-up,
+# the ratio to jq, and the growth from 10k to 100k (linear ≈ 10).
+#
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+set -eu
+
+here=$(cd "$(dirname "$0")" && pwd)
+builddir=${1:-$here/../build}
+bench=$(cd "$builddir" && pwd)/bench/bench-parse
+report=${2:-$builddir/bench-parse.txt}
+runs=${BENCH_RUNS:-7}
+filter='.matches.internet[] | .url, (.webPages[]?.url)'
+
+for tool in jq hyperfine; do
+  command -v "$tool" >/dev/null || { echo "parse.sh: $tool is missing (apt-get install $tool)" >&2; exit 1; }
+done
+[ -x "$bench" ] || { echo "parse.sh: $bench is missing; build it with ninja -C $builddir" >&2; exit 1; }
+
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+# A reply in the API's shape, written by jq (no hand-made JSON): 40% full matches
+# first, then partial ones, two pages each, unique URLs. About 17 MB for 100,000.
+generate () {
+  jq -c -n --argjson n "$1" '{
+    developerPayload: null,
+    scannedImage: {scanId: "bench-\($n)", expectedCredits: 1, actualCredits: 1,
+                   creationTime: "2026-05-24T10:00:00Z", width: 4000, height: 3000,
+                   filename: "bench.jpg"},
+    matches: {
+      internet: [range(0; $n) as $i | {
+        url: "https://img\($i % 500).example.com/p/\($i)/image.jpg",
+        matchType: (if $i < ($n * 2 / 5) then 0 else 1 end),
+        webPages: [{url: "https://blog\($i % 700).example.org/\($i)/a"},
+                   {url: "https://news\($i % 300).example.net/\($i)/b"}]}],
+      score: {totalMatches: $n, fullMatches: ($n * 2 / 5), partialMatches: ($n * 3 / 5)}}}'
+}
+
+median_of () {   # FILE NAME FIELD: a field of one command's hyperfine result
+  jq -r --arg name "$2" ".results[] | select(.command == \$name) | $3" "$1"
+}
+
+{
+  echo "bench/parse.sh on $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) CPUs, load $(cut -d' ' -f1-3 /proc/loadavg)"
+  echo "bench-parse: $bench"
+  echo "jq: $(jq --version)"
+  echo
+} > "$report"
+
+for size in 10000 100000; do
+  reply=$work/reply-$size.json
+  generate "$size" > "$reply"
+
+  "$bench" "$reply" > "$work/bench-$size.txt"
+  jq -r "$filter" "$reply" > "$work/jq-$size.txt"
+  if ! cmp -s "$work/bench-$size.txt" "$work/jq-$size.txt"; then
+    echo "parse.sh: bench-parse and jq disagree on the $size-match reply:" >&2
+    diff "$work/bench-$size.txt" "$work/jq-$size.txt" | head -5 >&2
+    exit 1
+  fi
+
+  hyperfine -N --warmup 1 --runs "$runs" --output "$work/out-$size.txt" \
+    --export-json "$work/times-$size.json" \
+    -n bench-parse "$bench $reply" \
+    -n bench-parse-default-malloc "$bench --default-malloc $reply" \
+    -n jq "jq -r '$filter' $reply" > "$work/hyperfine-$size.log" 2>&1
+
+  for name in bench-parse bench-parse-default-malloc jq; do
+    printf '%s %s %s %s\n' "$size" "$name" \
+      "$(median_of "$work/times-$size.json" "$name" .median)" \
+      "$(median_of "$work/times-$size.json" "$name" '.user + .system')"
+  done >> "$work/table"
+
+  printf '%s-match reply: %s bytes, %s URLs, outputs identical\n' \
+    "$size" "$(wc -c < "$reply")" "$(wc -l < "$work/jq-$size.txt")" >> "$report"
+done
+
+awk '
+  { wall[$1, $2] = $3; cpu[$1, $2] = $4 }
+  END {
+    printf "\n%-28s %12s %12s %12s %12s %10s\n", "median of runs", "10k wall s", "100k wall s", "100k cpu s", "vs jq (wall)", "10k->100k"
+    n = split("bench-parse bench-parse-default-malloc jq", names, " ")
+    for (i = 1; i <= n; i++) {
+      name = names[i]
+      printf "%-28s %12.3f %12.3f %12.3f %11.2fx %9.1fx\n", name,
+        wall[10000, name], wall[100000, name], cpu[100000, name],
+        wall[100000, name] / wall[100000, "jq"], wall[100000, name] / wall[10000, name]
+    }
+    printf "\nbench-parse / jq at 100k: %.2f (wall), %.2f (cpu); target <= 1.00\n",
+      wall[100000, "bench-parse"] / wall[100000, "jq"], cpu[100000, "bench-parse"] / cpu[100000, "jq"]
+  }' "$work/table" >> "$report"
+
+cat "$report"
