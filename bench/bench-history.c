@@ -153,6 +153,8 @@ main (int   argc,
   g_autoptr(GFile) dir = NULL;
   g_autoptr(ImgscanHistory) history = NULL;
   g_autoptr(GError) error = NULL;
+  g_autoptr(GFile) photo = NULL;
+  g_autofree char *photo_path = NULL;
   g_autofree gint64 *a = NULL;
   g_autofree gint64 *b = NULL;
   g_autofree gint64 *c = NULL;
@@ -170,6 +172,19 @@ main (int   argc,
   dir = g_file_new_for_commandline_arg (argv[1]);
   history = imgscan_history_new (dir);
 
+  /* A small photo beside the history, so entries carry a real path, hash and preview. */
+  {
+    g_autoptr(GdkPixbuf) pixbuf = gdk_pixbuf_new (GDK_COLORSPACE_RGB, FALSE, 8, 320, 240);
+    g_autofree char *parent = g_path_get_dirname (g_file_peek_path (dir));
+
+    photo_path = g_build_filename (parent, "IMG_20260524_101500_holiday_beach.png", NULL);
+    photo = g_file_new_for_path (photo_path);
+    gdk_pixbuf_fill (pixbuf, 0x336699ff);
+    g_mkdir_with_parents (parent, 0700);
+    if (!gdk_pixbuf_save (pixbuf, photo_path, "png", &error, NULL))
+      die ("photo", error);
+  }
+
   /* Filling: each add rewrites the index; deleting it first keeps the setup linear
    * (the index is rebuilt by the first timed load anyway). */
   start = g_get_monotonic_time ();
@@ -183,7 +198,7 @@ main (int   argc,
       if (result == NULL)
         die ("reply", error);
       remove_index (dir);
-      entry = imgscan_history_add (history, reply, result, NULL, i % 2, NULL, &error);
+      entry = imgscan_history_add (history, reply, result, photo, i % 2, NULL, &error);
       if (entry == NULL)
         die ("add", error);
     }
@@ -209,7 +224,7 @@ main (int   argc,
     g_autoptr(ImgscanHistoryEntry) entry = NULL;
 
     start = g_get_monotonic_time ();
-    entry = imgscan_history_add (history, reply, result, NULL, FALSE, NULL, &error);
+    entry = imgscan_history_add (history, reply, result, photo, FALSE, NULL, &error);
     add_us = g_get_monotonic_time () - start;
     if (entry == NULL)
       die ("add", error);

@@ -422,6 +422,23 @@ test_damaged_entries (void)
 }
 
 static void
+test_index_used (void)
+{
+  g_autoptr(GFile) dir = history_dir ();
+  g_autoptr(ImgscanHistory) history = imgscan_history_new (dir);
+  g_autoptr(ImgscanHistory) reloaded = NULL;
+
+  add (history, "scan-1", NULL, NULL);
+  add (history, "scan-2", NULL, NULL);
+
+  /* With a matching index, listing opens no entry: a meta.json damaged since goes
+   * unnoticed until the entry itself is opened. */
+  write_text (dir, "scan-1", "meta.json", "garbage", -1);
+  reloaded = load_fresh ();
+  assert_same_model (history, reloaded);
+}
+
+static void
 test_damaged_reply_on_open (void)
 {
   g_autoptr(GFile) dir = history_dir ();
@@ -734,6 +751,7 @@ main (int   argc,
   g_test_add_func ("/history/fail-before-rename", test_fail_before_rename);
   g_test_add_func ("/history/damaged-entries", test_damaged_entries);
   g_test_add_func ("/history/damaged-reply-on-open", test_damaged_reply_on_open);
+  g_test_add_func ("/history/index-used", test_index_used);
   g_test_add_func ("/history/index-rebuild", test_index_rebuild);
   g_test_add_func ("/history/remove", test_remove);
   g_test_add_func ("/history/same-scan-id", test_same_scan_id);

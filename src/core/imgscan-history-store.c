@@ -7,7 +7,8 @@
  *   <scanId>/reply.json    the reply, byte for byte as received
  *   <scanId>/meta.json     path, size, SHA-256 of the photo, sandbox, time, counts
  *   <scanId>/preview.png   at most 256 px, when the photo could be decoded
- *   index.json             the meta of every entry, for listing without opening them
+ *   index.json             the meta of every entry as one array row each, under a
+ *                          "fields" header, for listing without opening them
  *
  * An entry is written into a hidden temporary folder, each file with fsync, and the
  * folder is renamed into place last: a crash leaves either no entry or a whole one.
@@ -217,72 +218,68 @@ read_json_object (const char  *path,
   return json_object_ref (json_node_get_object (root));
 }
 
-static JsonArray *
-get_array (JsonObject *object,
-           const char *name)
-{
-  JsonNode *node = object ? json_object_get_member (object, name) : NULL;
-
-  if (node != NULL && JSON_NODE_HOLDS_ARRAY (node))
-    return json_array_ref (json_node_get_array (node));
-  return json_array_new ();
-}
-
-static const char *
-get_string (JsonObject *object,
-            const char *name)
-{
-  JsonNode *node = json_object_get_member (object, name);
-
-  if (node == NULL || json_node_get_value_type (node) != G_TYPE_STRING)
-    return NULL;
-  return json_node_get_string (node);
-}
-
 static gboolean
 write_index (const char  *dir_path,
              JsonArray   *entries,
              JsonArray   *skipped,
              GError     **error)
 {
-  g_autoptr(JsonBuilder) builder = json_builder_new_immutable ();
   g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autoptr(JsonObject) object = json_object_new ();
   g_autoptr(JsonNode) root = NULL;
   g_autofree char *data = NULL;
   gsize len;
 
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "version");
-  json_builder_add_int_value (builder, IMGSCAN_HISTORY_FORMAT_VERSION);
-  json_builder_set_member_name (builder, "entries");
-  json_builder_begin_array (builder);
-  for (guint i = 0; i < json_array_get_length (entries); i++)
-    json_builder_add_value (builder, json_node_copy (json_array_get_element (entries, i)));
-  json_builder_end_array (builder);
-  json_builder_set_member_name (builder, "skipped");
-  json_builder_begin_array (builder);
-  for (guint i = 0; i < json_array_get_length (skipped); i++)
-    json_builder_add_value (builder, json_node_copy (json_array_get_element (skipped, i)));
-  json_builder_end_array (builder);
-  json_builder_end_object (builder);
+  json_object_set_int_member (object, "version", IMGSCAN_HISTORY_FORMAT_VERSION);
+  json_object_set_member (object, "fields", imgscan_history_index_fields ());
+  json_object_set_array_member (object, "entries", json_array_ref (entries));
+  json_object_set_array_member (object, "skipped", json_array_ref (skipped));
+  root = json_node_init_object (json_node_alloc (), object);
 
-  root = json_builder_get_root (builder);
   json_generator_set_root (generator, root);
   data = json_generator_to_data (generator, &len);
   return write_file (dir_path, INDEX_NAME, data, len, error);
 }
 
-/* Replaces or removes @folder's line in the index. A missing or damaged index starts
+/* The index's rows and their column map, or FALSE when it is missing, damaged or of
+ * another format version. */
+static gboolean
+open_index (JsonObject             *index,
+            JsonArray             **rows,
+            JsonArray             **skipped,
+            ImgscanHistoryColumns **columns)
+{
+  JsonNode *version = index ? json_object_get_member (index, "version") : NULL;
+  JsonNode *fields = index ? json_object_get_member (index, "fields") : NULL;
+  JsonNode *entries = index ? json_object_get_member (index, "entries") : NULL;
+  JsonNode *skipped_node = index ? json_object_get_member (index, "skipped") : NULL;
+
+  if (version == NULL || json_node_get_value_type (version) != G_TYPE_INT64 ||
+      json_node_get_int (version) != IMGSCAN_HISTORY_FORMAT_VERSION ||
+      fields == NULL || !JSON_NODE_HOLDS_ARRAY (fields) ||
+      entries == NULL || !JSON_NODE_HOLDS_ARRAY (entries) ||
+      skipped_node == NULL || !JSON_NODE_HOLDS_ARRAY (skipped_node))
+    return FALSE;
+
+  *rows = json_array_ref (json_node_get_array (entries));
+  *skipped = json_array_ref (json_node_get_array (skipped_node));
+  *columns = imgscan_history_columns_new (json_node_get_array (fields));
+  return TRUE;
+}
+
+/* Replaces or removes @folder's row in the index. A missing or damaged index starts
  * empty: the next load sees it does not match the folders and rebuilds it. */
 static void
-update_index (const char          *dir_path,
+update_index (GFile               *dir,
               const char          *folder,
               ImgscanHistoryEntry *added)
 {
+  g_autofree char *dir_path = g_file_get_path (dir);
   g_autofree char *path = g_build_filename (dir_path, INDEX_NAME, NULL);
   g_autoptr(JsonObject) index = NULL;
-  g_autoptr(JsonArray) old_entries = NULL;
+  g_autoptr(JsonArray) old_rows = NULL;
   g_autoptr(JsonArray) old_skipped = NULL;
+  g_autoptr(ImgscanHistoryColumns) columns = NULL;
   g_autoptr(JsonArray) entries = json_array_new ();
   g_autoptr(JsonArray) skipped = json_array_new ();
   g_autoptr(GError) error = NULL;
@@ -290,26 +287,36 @@ update_index (const char          *dir_path,
   G_LOCK (index_lock);
 
   index = read_json_object (path, NULL);
-  old_entries = get_array (index, "entries");
-  old_skipped = get_array (index, "skipped");
+  if (!open_index (index, &old_rows, &old_skipped, &columns))
+    {
+      old_rows = json_array_new ();
+      old_skipped = json_array_new ();
+    }
 
   if (added != NULL)
-    json_array_add_element (entries, imgscan_history_entry_to_json (added, TRUE));
-  for (guint i = 0; i < json_array_get_length (old_entries); i++)
+    json_array_add_element (entries, imgscan_history_entry_to_row (added));
+  for (guint i = 0; i < json_array_get_length (old_rows); i++)
     {
-      JsonNode *node = json_array_get_element (old_entries, i);
+      JsonNode *node = json_array_get_element (old_rows, i);
+      g_autoptr(ImgscanHistoryEntry) entry = NULL;
 
-      if (JSON_NODE_HOLDS_OBJECT (node) &&
-          g_strcmp0 (get_string (json_node_get_object (node), "folder"), folder) == 0)
+      /* Rows are rewritten in the current column order; unreadable ones are dropped
+       * and come back with the rebuild that the mismatch triggers. */
+      if (!JSON_NODE_HOLDS_ARRAY (node))
         continue;
-      json_array_add_element (entries, json_node_copy (node));
+      entry = imgscan_history_entry_new_from_row (json_node_get_array (node), columns, dir, NULL);
+      if (entry == NULL ||
+          g_strcmp0 (imgscan_history_entry_get_folder_name (entry), folder) == 0)
+        continue;
+      json_array_add_element (entries, imgscan_history_entry_to_row (entry));
     }
   for (guint i = 0; i < json_array_get_length (old_skipped); i++)
     {
       JsonNode *node = json_array_get_element (old_skipped, i);
 
-      if (g_strcmp0 (json_node_get_string (node), folder) != 0)
-        json_array_add_element (skipped, json_node_copy (node));
+      if (json_node_get_value_type (node) == G_TYPE_STRING &&
+          g_strcmp0 (json_node_get_string (node), folder) != 0)
+        json_array_add_string_element (skipped, json_node_get_string (node));
     }
 
   if (!write_index (dir_path, entries, skipped, &error))
@@ -340,7 +347,6 @@ imgscan_history_store_write (GFile          *dir,
   g_autofree char *meta = NULL;
   g_autoptr(GBytes) preview = NULL;
   g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
-  g_autoptr(GFile) final_file = NULL;
   g_autoptr(GError) local_error = NULL;
   g_autoptr(JsonGenerator) generator = NULL;
   g_autoptr(JsonNode) meta_node = NULL;
@@ -358,7 +364,6 @@ imgscan_history_store_write (GFile          *dir,
 
   folder = folder_name_for (scan_id ? scan_id : "");
   final_path = g_build_filename (dir_path, folder, NULL);
-  final_file = g_file_new_for_path (final_path);
 
   /* What the user submitted. A photo that is gone by now only loses its hash and
    * preview, never the paid reply. */
@@ -386,7 +391,7 @@ imgscan_history_store_write (GFile          *dir,
   entry = imgscan_history_entry_new (scan_id, filename, image_path, size, hash, sandbox, now,
                                      g_list_model_get_n_items (imgscan_result_get_full_matches (result)),
                                      g_list_model_get_n_items (imgscan_result_get_partial_matches (result)),
-                                     preview != NULL, g_bytes_get_size (raw_reply), final_file);
+                                     preview != NULL, g_bytes_get_size (raw_reply), dir, folder);
 
   if (g_mkdir_with_parents (dir_path, 0700) != 0)
     return set_io_error (error, dir_path, NULL), NULL;
@@ -395,7 +400,7 @@ imgscan_history_store_write (GFile          *dir,
   if (g_mkdtemp_full (tmp_path, 0700) == NULL)
     return set_io_error (error, tmp_path, NULL), NULL;
 
-  meta_node = imgscan_history_entry_to_json (entry, FALSE);
+  meta_node = imgscan_history_entry_to_json (entry);
   generator = json_generator_new ();
   json_generator_set_pretty (generator, TRUE);
   json_generator_set_root (generator, meta_node);
@@ -448,7 +453,7 @@ imgscan_history_store_write (GFile          *dir,
   if (old_path != NULL)
     delete_folder (old_path);
 
-  update_index (dir_path, folder, entry);
+  update_index (dir, folder, entry);
 
   return g_steal_pointer (&entry);
 }
@@ -459,7 +464,7 @@ imgscan_history_store_delete (GFile                *dir,
                               GError              **error)
 {
   g_autofree char *dir_path = g_file_get_path (dir);
-  g_autofree char *folder = g_file_get_basename (imgscan_history_entry_get_folder (entry));
+  const char *folder = imgscan_history_entry_get_folder_name (entry);
   g_autofree char *path = g_build_filename (dir_path, folder, NULL);
   g_autofree char *doomed = g_strdup_printf ("%s/.old-%s-%08x", dir_path, folder, g_random_int ());
 
@@ -474,7 +479,7 @@ imgscan_history_store_delete (GFile                *dir,
     }
 
   delete_folder (doomed);
-  update_index (dir_path, folder, NULL);
+  update_index (dir, folder, NULL);
   return TRUE;
 }
 
@@ -517,8 +522,9 @@ read_index (GFile      *dir,
   g_autofree char *path = g_build_filename (dir_path, INDEX_NAME, NULL);
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonObject) index = read_json_object (path, &error);
-  g_autoptr(JsonArray) entries = NULL;
+  g_autoptr(JsonArray) rows = NULL;
   g_autoptr(JsonArray) skipped_names = NULL;
+  g_autoptr(ImgscanHistoryColumns) columns = NULL;
   g_autoptr(GPtrArray) result = NULL;
   g_autoptr(GHashTable) seen = NULL;
 
@@ -529,38 +535,40 @@ read_index (GFile      *dir,
       return NULL;
     }
 
-  entries = get_array (index, "entries");
-  skipped_names = get_array (index, "skipped");
-  if (json_array_get_length (entries) + json_array_get_length (skipped_names) !=
+  if (!open_index (index, &rows, &skipped_names, &columns))
+    {
+      g_debug ("Rebuilding the history index: not in the expected format");
+      return NULL;
+    }
+
+  if (json_array_get_length (rows) + json_array_get_length (skipped_names) !=
       g_hash_table_size (folders))
     {
       g_debug ("Rebuilding the history index: it lists %u entries, the folder has %u",
-               json_array_get_length (entries) + json_array_get_length (skipped_names),
+               json_array_get_length (rows) + json_array_get_length (skipped_names),
                g_hash_table_size (folders));
       return NULL;
     }
 
-  result = g_ptr_array_new_full (json_array_get_length (entries), g_object_unref);
+  result = g_ptr_array_new_full (json_array_get_length (rows), g_object_unref);
   seen = g_hash_table_new (g_str_hash, g_str_equal);
 
-  for (guint i = 0; i < json_array_get_length (entries); i++)
+  for (guint i = 0; i < json_array_get_length (rows); i++)
     {
-      JsonNode *node = json_array_get_element (entries, i);
-      g_autoptr(GFile) folder_file = NULL;
+      JsonNode *node = json_array_get_element (rows, i);
       ImgscanHistoryEntry *entry;
       const char *folder;
 
-      if (!JSON_NODE_HOLDS_OBJECT (node) ||
-          (folder = get_string (json_node_get_object (node), "folder")) == NULL ||
-          !g_hash_table_contains (folders, folder) ||
-          !g_hash_table_add (seen, (gpointer)folder))
+      if (!JSON_NODE_HOLDS_ARRAY (node))
         return NULL;
-
-      folder_file = g_file_get_child (dir, folder);
-      entry = imgscan_history_entry_new_from_json (json_node_get_object (node), folder_file, NULL);
+      entry = imgscan_history_entry_new_from_row (json_node_get_array (node), columns, dir, NULL);
       if (entry == NULL)
         return NULL;
       g_ptr_array_add (result, entry);
+
+      folder = imgscan_history_entry_get_folder_name (entry);
+      if (!g_hash_table_contains (folders, folder) || !g_hash_table_add (seen, (gpointer)folder))
+        return NULL;
     }
 
   for (guint i = 0; i < json_array_get_length (skipped_names); i++)
@@ -584,8 +592,7 @@ read_entry (GFile       *dir,
             const char  *folder,
             GError     **error)
 {
-  g_autoptr(GFile) folder_file = g_file_get_child (dir, folder);
-  g_autofree char *folder_path = g_file_get_path (folder_file);
+  g_autofree char *folder_path = g_build_filename (g_file_peek_path (dir), folder, NULL);
   g_autofree char *meta_path = g_build_filename (folder_path, META_NAME, NULL);
   g_autofree char *reply_path = g_build_filename (folder_path, REPLY_NAME, NULL);
   g_autoptr(JsonObject) meta = NULL;
@@ -596,7 +603,7 @@ read_entry (GFile       *dir,
   if (meta == NULL)
     return NULL;
 
-  entry = imgscan_history_entry_new_from_json (meta, folder_file, error);
+  entry = imgscan_history_entry_new_from_json (meta, dir, folder, error);
   if (entry == NULL)
     return NULL;
 
@@ -668,7 +675,7 @@ rebuild (GFile        *dir,
   g_ptr_array_sort (result, imgscan_history_entry_compare);
   for (guint i = 0; i < result->len; i++)
     json_array_add_element (index_entries,
-                            imgscan_history_entry_to_json (g_ptr_array_index (result, i), TRUE));
+                            imgscan_history_entry_to_row (g_ptr_array_index (result, i)));
 
   G_LOCK (index_lock);
   if (!write_index (dir_path, index_entries, index_skipped, &index_error))
