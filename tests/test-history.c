@@ -698,6 +698,44 @@ test_async (void)
 }
 
 static void
+test_changes_while_loading (void)
+{
+  g_autoptr(GFile) dir = history_dir ();
+  g_autoptr(ImgscanHistory) writer = imgscan_history_new (dir);
+  g_autoptr(ImgscanHistory) history = NULL;
+  g_autoptr(ImgscanHistoryEntry) hidden = NULL;
+  g_autoptr(GAsyncResult) res = NULL;
+  g_autoptr(GError) error = NULL;
+
+  add (writer, "scan-a", NULL, NULL);
+  add (writer, "scan-b", NULL, NULL);
+  add (writer, "scan-c", NULL, NULL);
+  history = load_fresh ();
+  hidden = imgscan_history_hide (history, "scan-c");
+
+  /* Whether the worker reads the folder before or after these, the model must end
+   * up reflecting them. */
+  imgscan_history_load_async (history, NULL, async_cb, &res);
+  add (history, "scan-d", NULL, NULL);
+  g_assert_true (imgscan_history_remove (history, "scan-a", &error));
+  g_assert_no_error (error);
+  while (res == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_true (imgscan_history_load_finish (history, res, &error));
+  g_assert_no_error (error);
+
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (history)), ==, 2);
+  g_assert_cmpstr (imgscan_history_entry_get_scan_id (entry_at (history, 0)), ==, "scan-d");
+  g_assert_cmpstr (imgscan_history_entry_get_scan_id (entry_at (history, 1)), ==, "scan-b");
+  g_assert_null (imgscan_history_lookup (history, "scan-c"));
+
+  /* The hidden entry survived the reload and can still come back. */
+  imgscan_history_restore (history, hidden);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (history)), ==, 3);
+  g_assert_true (entry_at (history, 1) == hidden);
+}
+
+static void
 test_missing_dir (void)
 {
   g_autoptr(GFile) dir = g_file_new_build_filename (g_get_user_data_dir (), "nowhere", NULL);
@@ -759,6 +797,7 @@ main (int   argc,
   g_test_add_func ("/history/find-previous", test_find_previous);
   g_test_add_func ("/history/diff", test_diff);
   g_test_add_func ("/history/async", test_async);
+  g_test_add_func ("/history/changes-while-loading", test_changes_while_loading);
   g_test_add_func ("/history/missing-dir", test_missing_dir);
 
   return g_test_run ();

@@ -23,6 +23,12 @@ struct _ImgscanHistory
   /* scan id → entry, for the listed entries and the hidden ones (see hide). */
   GHashTable *by_id;
   GHashTable *hidden;
+
+  /* While an async load reads the disk, the model may change under it: what was
+   * added or removed meanwhile wins over what the load read. */
+  guint       n_loading;
+  GHashTable *added_while_loading;    /* scan id → entry */
+  GHashTable *removed_while_loading;  /* scan ids */
 };
 
 static void list_model_iface_init (GListModelInterface *iface);
@@ -72,6 +78,8 @@ imgscan_history_finalize (GObject *object)
   g_clear_pointer (&self->items, g_ptr_array_unref);
   g_clear_pointer (&self->by_id, g_hash_table_unref);
   g_clear_pointer (&self->hidden, g_hash_table_unref);
+  g_clear_pointer (&self->added_while_loading, g_hash_table_unref);
+  g_clear_pointer (&self->removed_while_loading, g_hash_table_unref);
 
   G_OBJECT_CLASS (imgscan_history_parent_class)->finalize (object);
 }
@@ -90,6 +98,8 @@ imgscan_history_init (ImgscanHistory *self)
   self->items = g_ptr_array_new_with_free_func (g_object_unref);
   self->by_id = g_hash_table_new (g_str_hash, g_str_equal);
   self->hidden = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_object_unref);
+  self->added_while_loading = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_object_unref);
+  self->removed_while_loading = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 }
 
 ImgscanHistory *
@@ -121,25 +131,63 @@ imgscan_history_get_dir (ImgscanHistory *self)
 }
 
 static void
+take_entry (GPtrArray           *items,
+            GHashTable          *by_id,
+            ImgscanHistoryEntry *entry)
+{
+  /* Two folders claiming one scan id: the first one offered wins. */
+  if (g_hash_table_insert (by_id, (gpointer)imgscan_history_entry_get_scan_id (entry), entry))
+    g_ptr_array_add (items, g_object_ref (entry));
+}
+
+/* Swaps in what a load read, keeping hidden entries hidden and the adds and removals
+ * made while it ran. */
+static void
 replace_all (ImgscanHistory *self,
              GPtrArray      *entries)
 {
+  g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func (g_object_unref);
+  GHashTable *by_id = g_hash_table_new (g_str_hash, g_str_equal);
   guint old_len = self->items->len;
+  GHashTableIter iter;
+  ImgscanHistoryEntry *entry;
 
-  g_hash_table_remove_all (self->by_id);
-  g_hash_table_remove_all (self->hidden);
-  g_ptr_array_set_size (self->items, 0);
+  g_hash_table_iter_init (&iter, self->added_while_loading);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *)&entry))
+    if (!g_hash_table_contains (self->hidden, imgscan_history_entry_get_scan_id (entry)))
+      take_entry (items, by_id, entry);
+
   for (guint i = 0; i < entries->len; i++)
     {
-      ImgscanHistoryEntry *entry = g_ptr_array_index (entries, i);
+      const char *scan_id;
 
-      /* Two folders claiming one scan id: keep the newest. */
-      if (!g_hash_table_insert (self->by_id, (gpointer)imgscan_history_entry_get_scan_id (entry), entry))
-        continue;
-      g_ptr_array_add (self->items, g_object_ref (entry));
+      entry = g_ptr_array_index (entries, i);
+      scan_id = imgscan_history_entry_get_scan_id (entry);
+      if (!g_hash_table_contains (self->hidden, scan_id) &&
+          !g_hash_table_contains (self->removed_while_loading, scan_id))
+        take_entry (items, by_id, entry);
     }
 
+  g_ptr_array_sort (items, imgscan_history_entry_compare);
+
+  g_ptr_array_unref (self->items);
+  self->items = g_steal_pointer (&items);
+  g_hash_table_unref (self->by_id);
+  self->by_id = by_id;
+
   g_list_model_items_changed (G_LIST_MODEL (self), 0, old_len, self->items->len);
+}
+
+static void
+load_ended (ImgscanHistory *self)
+{
+  g_assert (self->n_loading > 0);
+
+  if (--self->n_loading == 0)
+    {
+      g_hash_table_remove_all (self->added_while_loading);
+      g_hash_table_remove_all (self->removed_while_loading);
+    }
 }
 
 static void
@@ -180,6 +228,15 @@ insert_sorted (ImgscanHistory      *self,
 
   g_ptr_array_insert (self->items, lo, g_object_ref (entry));
   g_hash_table_insert (self->by_id, (gpointer)imgscan_history_entry_get_scan_id (entry), entry);
+
+  if (self->n_loading > 0)
+    {
+      g_hash_table_remove (self->removed_while_loading, imgscan_history_entry_get_scan_id (entry));
+      g_hash_table_replace (self->added_while_loading,
+                            (gpointer)imgscan_history_entry_get_scan_id (entry),
+                            g_object_ref (entry));
+    }
+
   g_list_model_items_changed (G_LIST_MODEL (self), lo, 0, 1);
 }
 
@@ -228,14 +285,14 @@ load_read_cb (GObject      *object,
 
   /* The model changes in the caller's thread, never in the worker. */
   entries = g_task_propagate_pointer (G_TASK (result), &error);
-  if (entries == NULL)
-    {
-      g_task_return_error (task, error);
-      return;
-    }
+  if (entries != NULL)
+    replace_all (IMGSCAN_HISTORY (object), entries);
+  load_ended (IMGSCAN_HISTORY (object));
 
-  replace_all (IMGSCAN_HISTORY (object), entries);
-  g_task_return_boolean (task, TRUE);
+  if (entries == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
 }
 
 void
@@ -253,6 +310,7 @@ imgscan_history_load_async (ImgscanHistory      *self,
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, imgscan_history_load_async);
 
+  self->n_loading++;
   read = g_task_new (self, cancellable, load_read_cb, task);
   g_task_set_source_tag (read, load_thread);
   g_task_set_task_data (read, g_object_ref (self->dir), g_object_unref);
@@ -484,6 +542,11 @@ imgscan_history_remove (ImgscanHistory  *self,
   if (!imgscan_history_store_delete (self->dir, entry, error))
     return FALSE;
 
+  if (self->n_loading > 0)
+    {
+      g_hash_table_remove (self->added_while_loading, scan_id);
+      g_hash_table_add (self->removed_while_loading, g_strdup (scan_id));
+    }
   remove_from_model (self, entry);
   g_hash_table_remove (self->hidden, scan_id);
   return TRUE;
