@@ -24,6 +24,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -43,6 +44,8 @@
 /* Decoders other than JPEG allocate the full image before scaling: above this, no
  * preview rather than hundreds of megabytes. */
 #define PREVIEW_MAX_PIXELS_UNSCALED (16 * 1000 * 1000)
+/* Temporary folders older than this are leftovers of a crash. */
+#define STALE_SECONDS   (60 * 60)
 
 G_LOCK_DEFINE_STATIC (index_lock);
 
@@ -485,6 +488,23 @@ imgscan_history_store_delete (GFile                *dir,
 
 /* Reading */
 
+/* Leftovers of a crash. Only old ones: a young one may belong to another process
+ * (the CLI and the window share the history) that is writing right now. */
+static void
+remove_if_stale (const char *dir_path,
+                 const char *name)
+{
+  g_autofree char *path = g_build_filename (dir_path, name, NULL);
+  GStatBuf st;
+
+  if (g_stat (path, &st) == 0 && S_ISDIR (st.st_mode) &&
+      (gint64)st.st_mtime < g_get_real_time () / G_USEC_PER_SEC - STALE_SECONDS)
+    {
+      g_debug ("Removing %s, left by an interrupted write", path);
+      delete_folder (path);
+    }
+}
+
 static GHashTable *
 list_folders (const char  *dir_path,
               GError     **error)
@@ -505,8 +525,15 @@ list_folders (const char  *dir_path,
 
   /* Hidden names are temporary folders of unfinished writes and deletions. */
   while ((name = g_dir_read_name (dir)) != NULL)
-    if (name[0] != '.' && !g_str_equal (name, INDEX_NAME))
-      g_hash_table_add (names, g_strdup (name));
+    {
+      if (name[0] != '.')
+        {
+          if (!g_str_equal (name, INDEX_NAME))
+            g_hash_table_add (names, g_strdup (name));
+        }
+      else if (g_str_has_prefix (name, ".tmp-") || g_str_has_prefix (name, ".old-"))
+        remove_if_stale (dir_path, name);
+    }
 
   return g_steal_pointer (&names);
 }
