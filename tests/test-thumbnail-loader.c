@@ -465,6 +465,62 @@ test_lru_bound (Fixture       *fixture,
   g_assert_cmpuint (imgscan_thumbnail_loader_get_n_memory_entries (loader), ==, 2);
 }
 
+static guint
+count_cache_files (GFile *dir)
+{
+  g_autoptr(GDir) d = g_dir_open (g_file_peek_path (dir), 0, NULL);
+  guint n = 0;
+
+  while (d != NULL && g_dir_read_name (d) != NULL)
+    n++;
+  return n;
+}
+
+static void
+test_disk_bound (Fixture       *fixture,
+                 gconstpointer  user_data)
+{
+  g_autoptr(GFile) dir = cache_dir ();
+  g_autoptr(ImgscanThumbnailLoader) loader = imgscan_thumbnail_loader_new (dir, 10);
+  g_autoptr(ImgscanThumbnailLoader) offline = NULL;
+  char *url[7] = { NULL };
+
+  for (guint i = 1; i <= 6; i++)
+    url[i] = g_strdup_printf ("%s/img-%u.png", fixture->base, i);
+
+  imgscan_thumbnail_loader_set_disk_entries (loader, 4);
+  for (guint i = 1; i <= 4; i++)
+    {
+      assert_loads (loader, url[i], 32);
+      /* Distinct modification times, whatever the file system's clock granularity. */
+      g_usleep (20 * 1000);
+    }
+  g_assert_cmpuint (count_cache_files (dir), ==, 4);
+
+  /* A look at img-1 from disk makes it recently used. */
+  offline = imgscan_thumbnail_loader_new (dir, 10);
+  imgscan_thumbnail_loader_set_network_enabled (offline, FALSE);
+  assert_loads (offline, url[1], 32);
+  g_usleep (20 * 1000);
+  g_clear_object (&offline);
+
+  assert_loads (loader, url[5], 32);
+  g_usleep (20 * 1000);
+  assert_loads (loader, url[6], 32);
+  g_assert_cmpuint (count_cache_files (dir), <=, 4);
+
+  /* What is left on disk: the recently used, not the oldest. */
+  offline = imgscan_thumbnail_loader_new (dir, 10);
+  imgscan_thumbnail_loader_set_network_enabled (offline, FALSE);
+  assert_loads (offline, url[1], 32);
+  assert_loads (offline, url[6], 32);
+  assert_fails (offline, url[2], IMGSCAN_THUMBNAIL_ERROR, IMGSCAN_THUMBNAIL_ERROR_DISABLED);
+  g_assert_cmpuint (imgscan_thumbnail_loader_get_n_requests (offline), ==, 0);
+
+  for (guint i = 0; i < G_N_ELEMENTS (url); i++)
+    g_free (url[i]);
+}
+
 static void
 test_default (void)
 {
@@ -520,6 +576,7 @@ main (int   argc,
   ADD ("/thumbnail-loader/network-disabled", test_network_disabled);
   ADD ("/thumbnail-loader/cancel", test_cancel);
   ADD ("/thumbnail-loader/lru-bound", test_lru_bound);
+  ADD ("/thumbnail-loader/disk-bound", test_disk_bound);
 #undef ADD
   g_test_add_func ("/thumbnail-loader/default", test_default);
 

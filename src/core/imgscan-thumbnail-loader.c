@@ -7,7 +7,10 @@
 
 #include "config.h"
 
+#include <utime.h>
+
 #include <glib/gi18n.h>
+#include <glib/gstdio.h>
 #include <libsoup/soup.h>
 
 #include "imgscan-match.h"
@@ -20,6 +23,8 @@
 #define MAX_PIXELS_JPEG      (75 * 1000 * 1000)
 #define READ_CHUNK           (64 * 1024)
 #define DEFAULT_MEMORY_ENTRIES 200
+/* About 4,000 small PNGs: some tens of megabytes. */
+#define DEFAULT_DISK_ENTRIES   4000
 
 struct _ImgscanThumbnailLoader
 {
@@ -30,6 +35,9 @@ struct _ImgscanThumbnailLoader
   guint        memory_entries;
   gboolean     network_enabled;
   guint        n_requests;
+  /* Read by worker threads. */
+  guint        disk_entries;
+  int          n_disk_writes;   /* atomic */
 
   /* The LRU: most recently used at the head. key → GList link of Entry. */
   GQueue       lru;
@@ -215,6 +223,7 @@ imgscan_thumbnail_loader_init (ImgscanThumbnailLoader *self)
                                                  "user-agent", "ImgScan/" PACKAGE_VERSION,
                                                  NULL);
   self->network_enabled = TRUE;
+  self->disk_entries = DEFAULT_DISK_ENTRIES;
   self->lru_index = g_hash_table_new (g_str_hash, g_str_equal);
 }
 
@@ -295,7 +304,81 @@ imgscan_thumbnail_loader_get_n_memory_entries (ImgscanThumbnailLoader *self)
   return self->lru.length;
 }
 
+/**
+ * imgscan_thumbnail_loader_set_disk_entries:
+ *
+ * Bounds the disk cache: when it holds more than @disk_entries thumbnails, the least
+ * recently used are deleted. Set it before the first load.
+ */
+void
+imgscan_thumbnail_loader_set_disk_entries (ImgscanThumbnailLoader *self,
+                                           guint                   disk_entries)
+{
+  g_return_if_fail (IMGSCAN_IS_THUMBNAIL_LOADER (self));
+  g_return_if_fail (disk_entries > 0);
+
+  self->disk_entries = disk_entries;
+}
+
 /* Worker threads */
+
+typedef struct
+{
+  char   *name;
+  gint64  mtime;
+} CacheFile;
+
+static int
+compare_cache_files (gconstpointer a,
+                     gconstpointer b)
+{
+  const CacheFile *fa = a, *fb = b;
+
+  return fa->mtime < fb->mtime ? -1 : fa->mtime > fb->mtime;
+}
+
+/* Deletes the least recently used thumbnails (by modification time, which a cache
+ * hit refreshes) down to 80% of the bound. */
+static void
+prune_disk_cache (GFile *cache_dir,
+                  guint  max_entries)
+{
+  g_autofree char *dir_path = g_file_get_path (cache_dir);
+  g_autoptr(GDir) dir = g_dir_open (dir_path, 0, NULL);
+  g_autoptr(GArray) files = g_array_new (FALSE, FALSE, sizeof (CacheFile));
+  const char *name;
+  guint keep = MAX (1, max_entries - max_entries / 5);
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *path = NULL;
+      GStatBuf st;
+      CacheFile file;
+
+      if (!g_str_has_suffix (name, ".png"))
+        continue;
+      path = g_build_filename (dir_path, name, NULL);
+      if (g_stat (path, &st) != 0)
+        continue;
+      file.name = g_strdup (name);
+      file.mtime = (gint64)st.st_mtim.tv_sec * G_USEC_PER_SEC + st.st_mtim.tv_nsec / 1000;
+      g_array_append_val (files, file);
+    }
+
+  if (files->len > max_entries)
+    {
+      g_array_sort (files, compare_cache_files);
+      for (guint i = 0; i < files->len - keep; i++)
+        {
+          g_autofree char *path = g_build_filename (dir_path, g_array_index (files, CacheFile, i).name, NULL);
+
+          g_unlink (path);
+        }
+    }
+
+  for (guint i = 0; i < files->len; i++)
+    g_free (g_array_index (files, CacheFile, i).name);
+}
 
 static void
 disk_lookup_thread (GTask        *task,
@@ -312,6 +395,8 @@ disk_lookup_thread (GTask        *task,
   pixbuf = gdk_pixbuf_new_from_file_at_scale (path, data->size, data->size, TRUE, &error);
   if (pixbuf == NULL && !g_error_matches (error, G_FILE_ERROR, G_FILE_ERROR_NOENT))
     g_debug ("Ignoring cached thumbnail %s: %s", path, error->message);
+  else if (pixbuf != NULL)
+    g_utime (path, NULL);   /* recently used: pruned last */
 
   g_task_return_pointer (task, pixbuf, g_object_unref);
 }
@@ -409,6 +494,15 @@ decode_thread (GTask        *task,
       !g_file_replace_contents (data->cache_file, png, png_len, NULL, FALSE,
                                 G_FILE_CREATE_PRIVATE, NULL, NULL, &save_error))
     g_debug ("Cannot cache the thumbnail of %s: %s", data->url, save_error->message);
+  else
+    {
+      ImgscanThumbnailLoader *self = source_object;
+      guint every = CLAMP (self->disk_entries / 8, 1, 64);
+
+      /* Listing the cache costs: look at it only every few writes. */
+      if ((guint)g_atomic_int_add (&self->n_disk_writes, 1) % every == every - 1)
+        prune_disk_cache (parent, self->disk_entries);
+    }
 
   g_task_return_pointer (task, g_object_ref (pixbuf), g_object_unref);
 }

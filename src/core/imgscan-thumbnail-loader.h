@@ -54,6 +54,9 @@ GdkPixbuf              *imgscan_thumbnail_loader_load_finish  (ImgscanThumbnailL
                                                                GError                **error);
 /* How many HTTP requests it has sent (tests and the bench read it). */
 guint                   imgscan_thumbnail_loader_get_n_requests (ImgscanThumbnailLoader *self);
+/* Bounds the disk cache (default 4,000 thumbnails); the least recently used go first. */
+void                    imgscan_thumbnail_loader_set_disk_entries (ImgscanThumbnailLoader *self,
+                                                                   guint                   disk_entries);
 /* How many pixbufs the in-memory LRU holds now (never more than memory_entries). */
 guint                   imgscan_thumbnail_loader_get_n_memory_entries (ImgscanThumbnailLoader *self);
 
