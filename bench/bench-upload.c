@@ -53,6 +53,28 @@ wait_for (GAsyncResult **slot)
   return *slot;
 }
 
+typedef struct
+{
+  gint64 start;
+  gint64 uploading;   /* first upload progress */
+  gint64 searching;   /* upload done, waiting for the reply */
+} Phases;
+
+static void
+progress_cb (ImgscanClientPhase phase,
+             guint64            done,
+             guint64            total,
+             gpointer           user_data)
+{
+  Phases *phases = user_data;
+  gint64 now = g_get_monotonic_time ();
+
+  if (phase == IMGSCAN_CLIENT_PHASE_UPLOADING && phases->uploading == 0)
+    phases->uploading = now;
+  else if (phase == IMGSCAN_CLIENT_PHASE_SEARCHING && phases->searching == 0)
+    phases->searching = now;
+}
+
 static int
 upload (const char *url,
         const char *path)
@@ -65,7 +87,7 @@ upload (const char *url,
   g_autoptr(ImgscanImageInfo) info = NULL;
   g_autoptr(GError) error = NULL;
   struct rusage usage;
-  gint64 start;
+  Phases phases = { 0 };
   gint64 end;
 
   imgscan_client_set_use_keyring (client, FALSE);
@@ -79,8 +101,8 @@ upload (const char *url,
       return 1;
     }
 
-  start = g_get_monotonic_time ();
-  imgscan_client_check_async (client, image, NULL, TRUE, NULL, NULL, NULL, NULL,
+  phases.start = g_get_monotonic_time ();
+  imgscan_client_check_async (client, image, NULL, TRUE, progress_cb, &phases, NULL, NULL,
                               store_result_cb, &check);
   result = imgscan_client_check_finish (client, wait_for (&check), NULL, &info, &error);
   end = g_get_monotonic_time ();
@@ -91,9 +113,15 @@ upload (const char *url,
     }
 
   getrusage (RUSAGE_SELF, &usage);
-  printf ("seconds=%.4f max_rss_kb=%ld bytes=%" G_GUINT64_FORMAT "\n",
-          (end - start) / (double) G_USEC_PER_SEC, usage.ru_maxrss,
-          imgscan_image_info_get_size (info));
+  /* Where the time goes: local checks until the first byte is sent, the upload, the reply. */
+  printf ("seconds=%.4f max_rss_kb=%ld bytes=%" G_GUINT64_FORMAT
+          " before_upload=%.4f upload=%.4f reply=%.4f\n",
+          (end - phases.start) / (double) G_USEC_PER_SEC, usage.ru_maxrss,
+          imgscan_image_info_get_size (info),
+          phases.uploading ? (phases.uploading - phases.start) / (double) G_USEC_PER_SEC : 0.0,
+          phases.uploading && phases.searching
+            ? (phases.searching - phases.uploading) / (double) G_USEC_PER_SEC : 0.0,
+          phases.searching ? (end - phases.searching) / (double) G_USEC_PER_SEC : 0.0);
   return 0;
 }
 
