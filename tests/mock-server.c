@@ -43,6 +43,7 @@ struct _MockServer
   /* token → expiry (gint64 real time, µs) */
   GHashTable       *tokens;
   MockCheckRequest *last_check;
+  GPtrArray        *scan_ids;
   /* SlowReply, answered later */
   GPtrArray        *slow_replies;
   GBytes           *huge;
@@ -55,7 +56,7 @@ typedef struct
   MockServer        *self;   /* unowned: the server outlives its pending replies */
   SoupServerMessage *msg;
   char              *body;
-  guint              source_id;
+  GSource           *source;
 } SlowReply;
 
 static void
@@ -63,7 +64,9 @@ slow_reply_free (gpointer data)
 {
   SlowReply *reply = data;
 
-  g_clear_handle_id (&reply->source_id, g_source_remove);
+  if (reply->source != NULL)
+    g_source_destroy (reply->source);
+  g_clear_pointer (&reply->source, g_source_unref);
   g_clear_object (&reply->msg);
   g_free (reply->body);
   g_free (reply);
@@ -414,7 +417,6 @@ slow_reply_cb (gpointer data)
   SlowReply *reply = data;
   MockServer *self = reply->self;
 
-  reply->source_id = 0;
   respond_text (reply->msg, 200, "application/json", reply->body);
   soup_server_message_unpause (reply->msg);
   g_ptr_array_remove (self->slow_replies, reply);
@@ -582,6 +584,7 @@ handle_check (MockServer        *self,
   self->n_checks++;
   g_clear_pointer (&self->last_check, mock_check_request_free);
   self->last_check = record_check (msg, path);
+  g_ptr_array_insert (self->scan_ids, self->scan_ids->len - 1, g_strdup (self->last_check->scan_id));
 
   if (soup_server_message_get_method (msg) != SOUP_METHOD_POST)
     {
@@ -712,7 +715,10 @@ handle_check (MockServer        *self,
       slow->self = self;
       slow->msg = g_object_ref (msg);
       slow->body = g_steal_pointer (&reply);
-      slow->source_id = g_timeout_add (self->delay_ms, slow_reply_cb, slow);
+      /* In the thread-default context, which the tests iterate, not the global one. */
+      slow->source = g_timeout_source_new (self->delay_ms);
+      g_source_set_callback (slow->source, slow_reply_cb, slow, NULL);
+      g_source_attach (slow->source, g_main_context_get_thread_default ());
       g_ptr_array_add (self->slow_replies, slow);
       soup_server_message_pause (msg);
       return;
@@ -838,6 +844,7 @@ mock_server_finalize (GObject *object)
   g_clear_pointer (&self->slow_replies, g_ptr_array_unref);
   g_clear_pointer (&self->last_check, mock_check_request_free);
   g_clear_pointer (&self->tokens, g_hash_table_unref);
+  g_clear_pointer (&self->scan_ids, g_ptr_array_unref);
   g_clear_pointer (&self->huge, g_bytes_unref);
   g_free (self->url);
   g_free (self->scenario);
@@ -865,6 +872,8 @@ mock_server_init (MockServer *self)
   self->credits = 100;
   self->tokens = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->slow_replies = g_ptr_array_new_with_free_func (slow_reply_free);
+  self->scan_ids = g_ptr_array_new_with_free_func (g_free);
+  g_ptr_array_add (self->scan_ids, NULL);
 }
 
 MockServer *
@@ -998,4 +1007,13 @@ mock_server_reset (MockServer *self)
   self->n_requests = 0;
   self->scenario_hits = 0;
   g_clear_pointer (&self->last_check, mock_check_request_free);
+  g_ptr_array_set_size (self->scan_ids, 0);
+  g_ptr_array_add (self->scan_ids, NULL);
+}
+
+const char * const *
+mock_server_get_check_scan_ids (MockServer *self)
+{
+  g_return_val_if_fail (MOCK_IS_SERVER (self), NULL);
+  return (const char * const *) self->scan_ids->pdata;
 }

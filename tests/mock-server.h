@@ -95,6 +95,9 @@ void                    mock_server_set_credits      (MockServer  *self,
 /* Every access token this server issued that is still valid, e.g. to look for leaks. */
 GStrv                   mock_server_dup_tokens       (MockServer  *self);
 
+/* The scanId of every check request since the last reset, in order (NULL-terminated). */
+const char * const     *mock_server_get_check_scan_ids (MockServer *self);
+
 /* Forgets counters and recorded requests. */
 void                    mock_server_reset            (MockServer  *self);
 

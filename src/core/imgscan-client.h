@@ -122,6 +122,24 @@ gint64         imgscan_client_get_credits_finish (ImgscanClient      *self,
                                                   GAsyncResult       *result,
                                                   GError            **error);
 
+/* Additions (after the first contract):
+ *
+ * check_finish also fills @raw_reply on an INVALID_RESPONSE error for a 200 reply (it was
+ * paid for: keep it), and @image_info whenever the local checks passed. */
+
+/* The scanId the check used (the caller's, or the fresh one). Valid with either outcome. */
+const char    *imgscan_client_check_get_scan_id (ImgscanClient       *self,
+                                                 GAsyncResult        *result);
+/* TRUE when the upload was sent a second time with the same scanId after a lost
+ * connection or a 5xx: the first attempt may have been billed too, so tell the user.
+ * Valid with either outcome. */
+gboolean       imgscan_client_check_was_resent  (ImgscanClient       *self,
+                                                 GAsyncResult        *result);
+
+/* Multiplies every wait before a retry (default 1.0): tests use a small value. */
+void           imgscan_client_set_backoff_scale (ImgscanClient       *self,
+                                                 double               scale);
+
 /* A fresh lower-case UUID, as Copyleaks' scanId. */
 char          *imgscan_new_scan_id              (void);
 
