@@ -87,33 +87,80 @@ set_error (SoupServerMessage *msg,
   set_json (msg, status, builder);
 }
 
-/* A smooth, photo-like "plasma" of a few sines, different for every seed. */
+typedef struct
+{
+  double r, g, b;
+} Rgb;
+
+static Rgb
+mix (Rgb    a,
+     Rgb    b,
+     double t)
+{
+  Rgb c = { a.r + (b.r - a.r) * t, a.g + (b.g - a.g) * t, a.b + (b.b - a.b) * t };
+
+  return c;
+}
+
+/* Palettes for the sky (top, horizon), the hills and the ground, one per scene. */
+static const Rgb palettes[][5] = {
+  { { 60, 120, 200 }, { 250, 210, 160 }, { 60, 80, 100 },  { 60, 110, 50 },  { 150, 140, 60 } },
+  { { 30, 40, 90 },   { 240, 120, 80 },  { 40, 30, 60 },   { 80, 60, 50 },   { 170, 110, 70 } },
+  { { 110, 170, 230 }, { 220, 235, 245 }, { 90, 110, 130 }, { 40, 120, 90 },  { 120, 170, 90 } },
+  { { 70, 60, 140 },  { 255, 170, 120 }, { 70, 50, 90 },   { 30, 70, 90 },   { 60, 140, 170 } },
+};
+
+/* A small landscape (sky, sun, hills, textured ground), different for every seed, so
+ * the demo's thumbnails look like the photos a real search finds. */
 static GdkPixbuf *
 generate_pixbuf (guint seed,
                  int   width,
                  int   height)
 {
   g_autoptr(GdkPixbuf) pixbuf = gdk_pixbuf_new (GDK_COLORSPACE_RGB, FALSE, 8, width, height);
+  const Rgb *palette = palettes[seed % G_N_ELEMENTS (palettes)];
   guchar *pixels = gdk_pixbuf_get_pixels (pixbuf);
   int stride = gdk_pixbuf_get_rowstride (pixbuf);
-  double f1 = 0.006 + 0.003 * (seed % 3);
-  double f2 = 0.011 + 0.002 * (seed % 4);
+  double horizon = 0.50 + 0.04 * (seed % 4);
+  double sun_x = 0.2 + 0.15 * (seed % 5);
+  double sun_y = horizon - 0.18;
+  double sun_r = 0.06 + 0.01 * (seed % 3);
   double phase = seed * 1.7;
 
   for (int y = 0; y < height; y++)
     {
       guchar *row = pixels + (gsize) y * stride;
+      double v = (double) y / height;
 
       for (int x = 0; x < width; x++)
         {
-          double v = sin (x * f1 + phase) + sin (y * f2 - phase)
-                     + sin ((x + y) * 0.004 * (1 + seed % 5))
-                     + sin (sqrt ((double) x * x + (double) y * y) * 0.02 + seed);
-          double sky = (double) y / height;
+          double u = (double) x / width;
+          /* Two ridges of hills, the far one lighter. */
+          double far_ridge = horizon - 0.10 - 0.06 * sin (u * 7 + phase) - 0.03 * sin (u * 17 + phase * 2);
+          double near_ridge = horizon - 0.02 * sin (u * 11 - phase) - 0.02 * sin (u * 23 + phase);
+          double texture = 0.5 + 0.25 * sin (u * 60 + v * 25 + phase) * sin (v * 90 - u * 20)
+                           + 0.25 * sin ((u + v) * 35 + seed);
+          Rgb c;
 
-          row[3 * x + 0] = (guchar) CLAMP (128 + 60 * v + 50 * sin (phase + sky * 3), 0, 255);
-          row[3 * x + 1] = (guchar) CLAMP (110 + 45 * sin (v + seed) + 60 * sky, 0, 255);
-          row[3 * x + 2] = (guchar) CLAMP (150 + 70 * cos (v * 0.8 + phase) - 40 * sky, 0, 255);
+          if (v < far_ridge)
+            {
+              double dx = (u - sun_x) * width / height;
+              double d = sqrt (dx * dx + (v - sun_y) * (v - sun_y));
+
+              c = mix (palette[0], palette[1], v / horizon);
+              if (d < sun_r)
+                c = mix (c, (Rgb) { 255, 245, 210 }, 0.95);
+              else if (d < sun_r * 3)
+                c = mix (c, (Rgb) { 255, 235, 190 }, 0.5 * (1 - (d - sun_r) / (sun_r * 2)));
+            }
+          else if (v < near_ridge)
+            c = mix (palette[2], palette[1], 0.25);
+          else
+            c = mix (palette[3], palette[4], CLAMP ((v - horizon) / (1 - horizon) * 0.6 + texture * 0.4, 0, 1));
+
+          row[3 * x + 0] = (guchar) CLAMP (c.r, 0, 255);
+          row[3 * x + 1] = (guchar) CLAMP (c.g, 0, 255);
+          row[3 * x + 2] = (guchar) CLAMP (c.b, 0, 255);
         }
     }
 
