@@ -827,6 +827,28 @@ test_kept_when_stdout_fails (Fixture       *fixture,
   g_assert_cmpuint (history_size (), ==, 2);
 }
 
+static void
+test_history_unwritable (Fixture       *fixture,
+                         gconstpointer  data)
+{
+  g_auto(CliOutput) output = { 0 };
+  g_autofree char *blocker = g_build_filename (g_get_user_data_dir (), "imgscan", NULL);
+  g_autoptr(GError) error = NULL;
+
+  /* A file where the history folder should be: keeping fails, printing still happens. */
+  g_mkdir_with_parents (g_get_user_data_dir (), 0700);
+  g_file_set_contents (blocker, "in the way", -1, &error);
+  g_assert_no_error (error);
+
+  run_cli (fixture, &output, "scan", fixture->image);
+  g_assert_cmpint (output.status, ==, 0);
+  g_assert_true (g_str_has_prefix (output.err, "imgscan-cli: warning: "));
+  g_assert_nonnull (strstr (output.err, "could not be kept in the history"));
+  g_assert_true (strchr (output.err, '\n') == output.err + strlen (output.err) - 1);
+  g_assert_nonnull (strstr (output.out, "Full matches (2)"));
+  g_assert_null (strstr (output.out, "Kept in the history"));
+}
+
 /* ---- secrets in files --------------------------------------------------------------------- */
 
 static void
@@ -1022,6 +1044,7 @@ main (int    argc,
   ADD ("/cli/scan/cancel", test_scan_cancel);
   ADD ("/cli/scan/kept-when-stdout-fails", test_kept_when_stdout_fails);
   ADD ("/cli/scan/no-secret-in-files", test_no_secret_in_files);
+  ADD ("/cli/scan/history-unwritable", test_history_unwritable);
   ADD ("/cli/json-round-trip", test_json_round_trip);
   ADD ("/cli/history/empty", test_history_empty);
   ADD ("/cli/show/fixtures", test_show_fixtures);
