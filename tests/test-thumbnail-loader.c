@@ -422,6 +422,60 @@ test_cancel (Fixture       *fixture,
 }
 
 static void
+test_shared (Fixture       *fixture,
+             gconstpointer  user_data)
+{
+  g_autoptr(GFile) dir = cache_dir ();
+  g_autoptr(ImgscanThumbnailLoader) loader = imgscan_thumbnail_loader_new (dir, 10);
+  g_autofree char *url = url_for (fixture, "/img.png");
+  g_autofree char *slow = url_for (fixture, "/slow");
+  g_autoptr(GAsyncResult) r1 = NULL;
+  g_autoptr(GAsyncResult) r2 = NULL;
+  g_autoptr(GdkPixbuf) p1 = NULL;
+  g_autoptr(GdkPixbuf) p2 = NULL;
+  g_autoptr(GCancellable) c2 = g_cancellable_new ();
+  g_autoptr(GError) error = NULL;
+
+  /* Two rows asking for the same thumbnail at once: one download. */
+  imgscan_thumbnail_loader_load_async (loader, url, 64, NULL, load_cb, &r1);
+  imgscan_thumbnail_loader_load_async (loader, url, 64, NULL, load_cb, &r2);
+  while (r1 == NULL || r2 == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  p1 = imgscan_thumbnail_loader_load_finish (loader, r1, &error);
+  g_assert_no_error (error);
+  p2 = imgscan_thumbnail_loader_load_finish (loader, r2, &error);
+  g_assert_no_error (error);
+  g_assert_true (p1 == p2);
+  g_assert_cmpuint (imgscan_thumbnail_loader_get_n_requests (loader), ==, 1);
+  g_assert_cmpuint (fixture->n_server_requests, ==, 1);
+  g_clear_object (&r1);
+  g_clear_object (&r2);
+
+  /* One of two waiters cancels: it is answered at once, the download goes on for
+   * the other; when that one cancels too, the download stops. */
+  fixture->cancel_on_slow = g_cancellable_new ();
+  imgscan_thumbnail_loader_load_async (loader, slow, 64, fixture->cancel_on_slow, load_cb, &r1);
+  imgscan_thumbnail_loader_load_async (loader, slow, 64, c2, load_cb, &r2);
+  while (r1 == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_null (imgscan_thumbnail_loader_load_finish (loader, r1, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_clear_error (&error);
+
+  for (guint i = 0; i < 10; i++)
+    g_main_context_iteration (NULL, FALSE);
+  g_assert_null (r2);
+
+  g_cancellable_cancel (c2);
+  while (r2 == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_null (imgscan_thumbnail_loader_load_finish (loader, r2, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_cmpuint (imgscan_thumbnail_loader_get_n_requests (loader), ==, 2);
+  g_assert_cmpuint (fixture->paused->len, ==, 1);
+}
+
+static void
 test_lru_bound (Fixture       *fixture,
                 gconstpointer  user_data)
 {
@@ -575,6 +629,7 @@ main (int   argc,
   ADD ("/thumbnail-loader/not-web", test_not_web);
   ADD ("/thumbnail-loader/network-disabled", test_network_disabled);
   ADD ("/thumbnail-loader/cancel", test_cancel);
+  ADD ("/thumbnail-loader/shared", test_shared);
   ADD ("/thumbnail-loader/lru-bound", test_lru_bound);
   ADD ("/thumbnail-loader/disk-bound", test_disk_bound);
 #undef ADD

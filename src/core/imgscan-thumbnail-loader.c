@@ -7,20 +7,13 @@
 
 #include "config.h"
 
-#include <utime.h>
-
 #include <glib/gi18n.h>
-#include <glib/gstdio.h>
 #include <libsoup/soup.h>
 
 #include "imgscan-match.h"
 #include "imgscan-thumbnail-loader.h"
+#include "imgscan-thumbnail-private.h"
 
-/* Decoding a PNG, GIF or WebP allocates the full-size image before scaling, so a
- * third-party file that declares a huge canvas is refused. JPEG scales while it
- * decodes (up to 1/8), so it may be bigger. */
-#define MAX_PIXELS_UNSCALED  (16 * 1000 * 1000)
-#define MAX_PIXELS_JPEG      (75 * 1000 * 1000)
 #define READ_CHUNK           (64 * 1024)
 #define DEFAULT_MEMORY_ENTRIES 200
 /* About 4,000 small PNGs: some tens of megabytes. */
@@ -42,6 +35,9 @@ struct _ImgscanThumbnailLoader
   /* The LRU: most recently used at the head. key → GList link of Entry. */
   GQueue       lru;
   GHashTable  *lru_index;
+
+  /* key → Load: requests for the same thumbnail share one download. */
+  GHashTable  *loads;
 };
 
 typedef struct
@@ -50,16 +46,27 @@ typedef struct
   GdkPixbuf *pixbuf;
 } Entry;
 
+/* One thumbnail being fetched, for one or more waiting requests. */
 typedef struct
 {
-  char        *url;
-  char        *key;
-  GFile       *cache_file;
-  int          size;
-  SoupMessage *msg;
-  GInputStream *stream;
-  GByteArray  *data;
-} LoadData;
+  ImgscanThumbnailLoader *self;
+  char                   *url;
+  char                   *key;
+  GFile                  *cache_file;
+  int                     size;
+  /* Cancelled when the last waiter goes away. */
+  GCancellable           *cancellable;
+  GList                  *waiters;   /* GTask */
+  SoupMessage            *msg;
+  GInputStream           *stream;
+  GByteArray             *data;
+} Load;
+
+typedef struct
+{
+  Load   *load;       /* NULL once answered */
+  gulong  cancelled_id;
+} Waiter;
 
 enum {
   PROP_0,
@@ -79,18 +86,6 @@ entry_free (Entry *entry)
   g_free (entry->key);
   g_clear_object (&entry->pixbuf);
   g_free (entry);
-}
-
-static void
-load_data_free (LoadData *data)
-{
-  g_free (data->url);
-  g_free (data->key);
-  g_clear_object (&data->cache_file);
-  g_clear_object (&data->msg);
-  g_clear_object (&data->stream);
-  g_clear_pointer (&data->data, g_byte_array_unref);
-  g_free (data);
 }
 
 static GdkPixbuf *
@@ -153,6 +148,7 @@ imgscan_thumbnail_loader_finalize (GObject *object)
   g_clear_object (&self->cache_dir);
   g_hash_table_destroy (self->lru_index);
   g_queue_clear_full (&self->lru, (GDestroyNotify)entry_free);
+  g_clear_pointer (&self->loads, g_hash_table_unref);
 
   G_OBJECT_CLASS (imgscan_thumbnail_loader_parent_class)->finalize (object);
 }
@@ -225,6 +221,7 @@ imgscan_thumbnail_loader_init (ImgscanThumbnailLoader *self)
   self->network_enabled = TRUE;
   self->disk_entries = DEFAULT_DISK_ENTRIES;
   self->lru_index = g_hash_table_new (g_str_hash, g_str_equal);
+  self->loads = g_hash_table_new (g_str_hash, g_str_equal);
 }
 
 ImgscanThumbnailLoader *
@@ -320,65 +317,118 @@ imgscan_thumbnail_loader_set_disk_entries (ImgscanThumbnailLoader *self,
   self->disk_entries = disk_entries;
 }
 
-/* Worker threads */
+/* Answering the waiters */
 
-typedef struct
-{
-  char   *name;
-  gint64  mtime;
-} CacheFile;
-
-static int
-compare_cache_files (gconstpointer a,
-                     gconstpointer b)
-{
-  const CacheFile *fa = a, *fb = b;
-
-  return fa->mtime < fb->mtime ? -1 : fa->mtime > fb->mtime;
-}
-
-/* Deletes the least recently used thumbnails (by modification time, which a cache
- * hit refreshes) down to 80% of the bound. */
 static void
-prune_disk_cache (GFile *cache_dir,
-                  guint  max_entries)
+load_free (Load *load)
 {
-  g_autofree char *dir_path = g_file_get_path (cache_dir);
-  g_autoptr(GDir) dir = g_dir_open (dir_path, 0, NULL);
-  g_autoptr(GArray) files = g_array_new (FALSE, FALSE, sizeof (CacheFile));
-  const char *name;
-  guint keep = MAX (1, max_entries - max_entries / 5);
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *path = NULL;
-      GStatBuf st;
-      CacheFile file;
-
-      if (!g_str_has_suffix (name, ".png"))
-        continue;
-      path = g_build_filename (dir_path, name, NULL);
-      if (g_stat (path, &st) != 0)
-        continue;
-      file.name = g_strdup (name);
-      file.mtime = (gint64)st.st_mtim.tv_sec * G_USEC_PER_SEC + st.st_mtim.tv_nsec / 1000;
-      g_array_append_val (files, file);
-    }
-
-  if (files->len > max_entries)
-    {
-      g_array_sort (files, compare_cache_files);
-      for (guint i = 0; i < files->len - keep; i++)
-        {
-          g_autofree char *path = g_build_filename (dir_path, g_array_index (files, CacheFile, i).name, NULL);
-
-          g_unlink (path);
-        }
-    }
-
-  for (guint i = 0; i < files->len; i++)
-    g_free (g_array_index (files, CacheFile, i).name);
+  g_free (load->url);
+  g_free (load->key);
+  g_clear_object (&load->cache_file);
+  g_clear_object (&load->cancellable);
+  g_clear_object (&load->msg);
+  g_clear_object (&load->stream);
+  g_clear_pointer (&load->data, g_byte_array_unref);
+  g_clear_object (&load->self);
+  g_free (load);
 }
+
+/* Ends @load: every waiter gets the pixbuf or a copy of the error. Takes @pixbuf and
+ * @error. */
+static void
+load_complete (Load      *load,
+               GdkPixbuf *pixbuf,
+               GError    *error)
+{
+  ImgscanThumbnailLoader *self = load->self;
+  GList *waiters = g_steal_pointer (&load->waiters);
+
+  if (g_hash_table_lookup (self->loads, load->key) == load)
+    g_hash_table_remove (self->loads, load->key);
+  if (pixbuf != NULL)
+    lru_insert (self, load->key, pixbuf);
+
+  for (GList *l = waiters; l != NULL; l = l->next)
+    {
+      GTask *task = l->data;
+      Waiter *waiter = g_task_get_task_data (task);
+
+      g_cancellable_disconnect (g_task_get_cancellable (task), waiter->cancelled_id);
+      waiter->load = NULL;
+      if (pixbuf != NULL)
+        g_task_return_pointer (task, g_object_ref (pixbuf), g_object_unref);
+      else
+        g_task_return_error (task, g_error_copy (error));
+      g_object_unref (task);
+    }
+
+  g_list_free (waiters);
+  g_clear_object (&pixbuf);
+  g_clear_error (&error);
+  load_free (load);
+}
+
+static void
+load_fail (Load       *load,
+           int         code,
+           const char *format,
+           ...) G_GNUC_PRINTF (3, 4);
+
+static void
+load_fail (Load       *load,
+           int         code,
+           const char *format,
+           ...)
+{
+  va_list args;
+  GError *error;
+
+  va_start (args, format);
+  error = g_error_new_valist (IMGSCAN_THUMBNAIL_ERROR, code, format, args);
+  va_end (args);
+  load_complete (load, NULL, error);
+}
+
+/* Main context, from an idle: never inside the cancellable's own emission. */
+static gboolean
+waiter_cancelled_idle (gpointer user_data)
+{
+  GTask *task = user_data;
+  Waiter *waiter = g_task_get_task_data (task);
+  Load *load = waiter->load;
+
+  if (load == NULL)
+    return G_SOURCE_REMOVE;   /* answered meanwhile */
+
+  waiter->load = NULL;
+  g_cancellable_disconnect (g_task_get_cancellable (task), waiter->cancelled_id);
+  load->waiters = g_list_remove (load->waiters, task);
+  g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CANCELLED, _("Operation was cancelled"));
+  g_object_unref (task);
+
+  /* Nobody wants it any more: stop the download now. */
+  if (load->waiters == NULL)
+    g_cancellable_cancel (load->cancellable);
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_waiter_cancelled (GCancellable *cancellable,
+                     gpointer      user_data)
+{
+  GTask *task = user_data;
+  GSource *source = g_idle_source_new ();
+
+  /* Any thread may cancel; the load belongs to the task's context. */
+  g_source_set_priority (source, G_PRIORITY_DEFAULT);
+  g_source_set_callback (source, waiter_cancelled_idle, g_object_ref (task), g_object_unref);
+  g_source_set_static_name (source, "[imgscan] thumbnail cancelled");
+  g_source_attach (source, g_task_get_context (task));
+  g_source_unref (source);
+}
+
+/* Worker threads */
 
 static void
 disk_lookup_thread (GTask        *task,
@@ -386,59 +436,10 @@ disk_lookup_thread (GTask        *task,
                     gpointer      task_data,
                     GCancellable *cancellable)
 {
-  LoadData *data = task_data;
-  g_autofree char *path = g_file_get_path (data->cache_file);
-  g_autoptr(GError) error = NULL;
-  GdkPixbuf *pixbuf;
+  Load *load = task_data;
 
-  /* The cache holds our own small PNGs; the scale bound guards against tampering. */
-  pixbuf = gdk_pixbuf_new_from_file_at_scale (path, data->size, data->size, TRUE, &error);
-  if (pixbuf == NULL && !g_error_matches (error, G_FILE_ERROR, G_FILE_ERROR_NOENT))
-    g_debug ("Ignoring cached thumbnail %s: %s", path, error->message);
-  else if (pixbuf != NULL)
-    g_utime (path, NULL);   /* recently used: pruned last */
-
-  g_task_return_pointer (task, pixbuf, g_object_unref);
-}
-
-typedef struct
-{
-  int      size;
-  gboolean too_big;
-  int      width;
-  int      height;
-} SizeState;
-
-static void
-on_size_prepared (GdkPixbufLoader *loader,
-                  int              width,
-                  int              height,
-                  gpointer         user_data)
-{
-  SizeState *state = user_data;
-  GdkPixbufFormat *format = gdk_pixbuf_loader_get_format (loader);
-  g_autofree char *format_name = format ? gdk_pixbuf_format_get_name (format) : NULL;
-  gint64 max_pixels = g_strcmp0 (format_name, "jpeg") == 0 ? MAX_PIXELS_JPEG : MAX_PIXELS_UNSCALED;
-  double scale;
-
-  state->width = width;
-  state->height = height;
-
-  if (width <= 0 || height <= 0 || (gint64)width * (gint64)height > max_pixels)
-    {
-      /* A zero size tells the decoder to stop before it allocates anything. */
-      state->too_big = TRUE;
-      gdk_pixbuf_loader_set_size (loader, 0, 0);
-      return;
-    }
-
-  if (width <= state->size && height <= state->size)
-    return;
-
-  scale = MIN ((double)state->size / width, (double)state->size / height);
-  gdk_pixbuf_loader_set_size (loader,
-                              MAX (1, (int)(width * scale + 0.5)),
-                              MAX (1, (int)(height * scale + 0.5)));
+  g_task_return_pointer (task, imgscan_thumbnail_cache_read (load->cache_file, load->size),
+                         g_object_unref);
 }
 
 static void
@@ -447,98 +448,66 @@ decode_thread (GTask        *task,
                gpointer      task_data,
                GCancellable *cancellable)
 {
-  LoadData *data = task_data;
-  g_autoptr(GdkPixbufLoader) loader = gdk_pixbuf_loader_new ();
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GError) save_error = NULL;
-  g_autoptr(GFile) parent = NULL;
-  g_autofree char *png = NULL;
-  SizeState state = { data->size, FALSE, 0, 0 };
+  ImgscanThumbnailLoader *self = source_object;
+  Load *load = task_data;
+  GError *error = NULL;
   GdkPixbuf *pixbuf;
-  gsize png_len;
-  gboolean ok;
 
-  g_signal_connect (loader, "size-prepared", G_CALLBACK (on_size_prepared), &state);
-
-  ok = gdk_pixbuf_loader_write (loader, data->data->data, data->data->len, &error);
-  /* Always close, even after an error, or the loader warns on finalize. */
-  if (!gdk_pixbuf_loader_close (loader, ok ? &error : NULL))
-    ok = FALSE;
-
-  if (state.too_big)
-    {
-      g_task_return_new_error (task, IMGSCAN_THUMBNAIL_ERROR, IMGSCAN_THUMBNAIL_ERROR_NOT_IMAGE,
-                               _("The image is too large to preview (%d × %d pixels)"),
-                               state.width, state.height);
-      return;
-    }
-
-  pixbuf = ok ? gdk_pixbuf_loader_get_pixbuf (loader) : NULL;
+  pixbuf = imgscan_thumbnail_decode (load->data->data, load->data->len, load->size, &error);
   if (pixbuf == NULL)
     {
-      g_task_return_new_error (task, IMGSCAN_THUMBNAIL_ERROR, IMGSCAN_THUMBNAIL_ERROR_NOT_IMAGE,
-                               _("The file is not an image that can be shown: %s"),
-                               error ? error->message : _("unknown format"));
+      g_task_return_error (task, error);
       return;
     }
 
-  /* Keep the small PNG so that a second look costs no network. A failure here only
-   * costs a later download. */
-  parent = g_file_get_parent (data->cache_file);
-  if ((!g_file_make_directory_with_parents (parent, NULL, &save_error) &&
-       !g_error_matches (save_error, G_IO_ERROR, G_IO_ERROR_EXISTS)))
-    g_debug ("Cannot create the thumbnail cache: %s", save_error->message);
-  g_clear_error (&save_error);
-
-  if (!gdk_pixbuf_save_to_buffer (pixbuf, &png, &png_len, "png", &save_error, NULL) ||
-      !g_file_replace_contents (data->cache_file, png, png_len, NULL, FALSE,
-                                G_FILE_CREATE_PRIVATE, NULL, NULL, &save_error))
-    g_debug ("Cannot cache the thumbnail of %s: %s", data->url, save_error->message);
-  else
+  /* Keep the small PNG so that a second look costs no network. */
+  if (imgscan_thumbnail_cache_write (load->cache_file, pixbuf))
     {
-      ImgscanThumbnailLoader *self = source_object;
       guint every = CLAMP (self->disk_entries / 8, 1, 64);
+      g_autoptr(GFile) parent = g_file_get_parent (load->cache_file);
 
       /* Listing the cache costs: look at it only every few writes. */
       if ((guint)g_atomic_int_add (&self->n_disk_writes, 1) % every == every - 1)
-        prune_disk_cache (parent, self->disk_entries);
+        imgscan_thumbnail_cache_prune (parent, self->disk_entries);
     }
 
-  g_task_return_pointer (task, g_object_ref (pixbuf), g_object_unref);
+  g_task_return_pointer (task, pixbuf, g_object_unref);
+}
+
+static void
+run_in_thread (Load                *load,
+               GTaskThreadFunc      func,
+               GAsyncReadyCallback  callback)
+{
+  GTask *task = g_task_new (load->self, load->cancellable, callback, load);
+
+  g_task_set_source_tag (task, func);
+  g_task_set_task_data (task, load, NULL);
+  g_task_run_in_thread (task, func);
+  g_object_unref (task);
 }
 
 /* The main-thread chain: disk lookup → send → read chunks → decode thread. */
 
-static void read_next (GTask *task);
+static void read_next (Load *load);
 
 static void
 decode_cb (GObject      *object,
            GAsyncResult *result,
            gpointer      user_data)
 {
-  ImgscanThumbnailLoader *self = IMGSCAN_THUMBNAIL_LOADER (object);
-  g_autoptr(GTask) task = user_data;
-  LoadData *data = g_task_get_task_data (task);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GdkPixbuf) pixbuf = NULL;
+  GError *error = NULL;
+  GdkPixbuf *pixbuf = g_task_propagate_pointer (G_TASK (result), &error);
 
-  pixbuf = g_task_propagate_pointer (G_TASK (result), &error);
-  if (pixbuf == NULL)
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-
-  lru_insert (self, data->key, pixbuf);
-  g_task_return_pointer (task, g_steal_pointer (&pixbuf), g_object_unref);
+  load_complete (user_data, pixbuf, error);
 }
 
 static void
-return_too_large (GTask *task)
+fail_too_large (Load *load)
 {
-  g_task_return_new_error (task, IMGSCAN_THUMBNAIL_ERROR, IMGSCAN_THUMBNAIL_ERROR_TOO_LARGE,
-                           _("The image is larger than %u MB; it is not downloaded"),
-                           (guint)(IMGSCAN_THUMBNAIL_MAX_DOWNLOAD / (1024 * 1024)));
+  load_fail (load, IMGSCAN_THUMBNAIL_ERROR_TOO_LARGE,
+             _("The image is larger than %u MB; it is not downloaded"),
+             (guint)(IMGSCAN_THUMBNAIL_MAX_DOWNLOAD / (1024 * 1024)));
 }
 
 static void
@@ -546,53 +515,48 @@ read_cb (GObject      *object,
          GAsyncResult *result,
          gpointer      user_data)
 {
-  g_autoptr(GTask) task = user_data;
-  LoadData *data = g_task_get_task_data (task);
-  g_autoptr(GError) error = NULL;
+  Load *load = user_data;
+  GError *error = NULL;
   g_autoptr(GBytes) bytes = NULL;
-  GTask *decode;
+  gsize size;
 
   bytes = g_input_stream_read_bytes_finish (G_INPUT_STREAM (object), result, &error);
   if (bytes == NULL)
     {
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        g_task_return_new_error (task, IMGSCAN_THUMBNAIL_ERROR, IMGSCAN_THUMBNAIL_ERROR_NETWORK,
-                                 _("The download of the image failed: %s"), error->message);
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        load_complete (load, NULL, error);
       else
-        g_task_return_error (task, g_steal_pointer (&error));
+        {
+          load_fail (load, IMGSCAN_THUMBNAIL_ERROR_NETWORK,
+                     _("The download of the image failed: %s"), error->message);
+          g_error_free (error);
+        }
       return;
     }
 
-  if (g_bytes_get_size (bytes) > 0)
+  size = g_bytes_get_size (bytes);
+  if (size > 0)
     {
-      if (data->data->len + g_bytes_get_size (bytes) > IMGSCAN_THUMBNAIL_MAX_DOWNLOAD)
+      if (load->data->len + size > IMGSCAN_THUMBNAIL_MAX_DOWNLOAD)
         {
           /* Dropping the stream drops the connection: nothing more is read. */
-          return_too_large (task);
+          fail_too_large (load);
           return;
         }
-      g_byte_array_append (data->data, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
-      read_next (g_steal_pointer (&task));
+      g_byte_array_append (load->data, g_bytes_get_data (bytes, NULL), size);
+      read_next (load);
       return;
     }
 
-  g_clear_object (&data->stream);
-  decode = g_task_new (g_task_get_source_object (task), g_task_get_cancellable (task),
-                       decode_cb, task);
-  task = NULL;  /* now owned by decode_cb */
-  g_task_set_source_tag (decode, decode_thread);
-  g_task_set_task_data (decode, data, NULL);
-  g_task_run_in_thread (decode, decode_thread);
-  g_object_unref (decode);
+  g_clear_object (&load->stream);
+  run_in_thread (load, decode_thread, decode_cb);
 }
 
 static void
-read_next (GTask *task)
+read_next (Load *load)
 {
-  LoadData *data = g_task_get_task_data (task);
-
-  g_input_stream_read_bytes_async (data->stream, READ_CHUNK, G_PRIORITY_LOW,
-                                   g_task_get_cancellable (task), read_cb, task);
+  g_input_stream_read_bytes_async (load->stream, READ_CHUNK, G_PRIORITY_LOW,
+                                   load->cancellable, read_cb, load);
 }
 
 static void
@@ -600,42 +564,43 @@ send_cb (GObject      *object,
          GAsyncResult *result,
          gpointer      user_data)
 {
-  g_autoptr(GTask) task = user_data;
-  LoadData *data = g_task_get_task_data (task);
-  g_autoptr(GError) error = NULL;
+  Load *load = user_data;
+  GError *error = NULL;
   SoupMessageHeaders *headers;
   guint status;
 
-  data->stream = soup_session_send_finish (SOUP_SESSION (object), result, &error);
-  if (data->stream == NULL)
+  load->stream = soup_session_send_finish (SOUP_SESSION (object), result, &error);
+  if (load->stream == NULL)
     {
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        g_task_return_new_error (task, IMGSCAN_THUMBNAIL_ERROR, IMGSCAN_THUMBNAIL_ERROR_NETWORK,
-                                 _("The image could not be downloaded: %s"), error->message);
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        load_complete (load, NULL, error);
       else
-        g_task_return_error (task, g_steal_pointer (&error));
+        {
+          load_fail (load, IMGSCAN_THUMBNAIL_ERROR_NETWORK,
+                     _("The image could not be downloaded: %s"), error->message);
+          g_error_free (error);
+        }
       return;
     }
 
-  status = soup_message_get_status (data->msg);
+  status = soup_message_get_status (load->msg);
   if (!SOUP_STATUS_IS_SUCCESSFUL (status))
     {
-      g_task_return_new_error (task, IMGSCAN_THUMBNAIL_ERROR, IMGSCAN_THUMBNAIL_ERROR_HTTP,
-                               _("The image's server answered %u %s"), status,
-                               soup_message_get_reason_phrase (data->msg));
+      load_fail (load, IMGSCAN_THUMBNAIL_ERROR_HTTP, _("The image’s server answered %u %s"),
+                 status, soup_message_get_reason_phrase (load->msg));
       return;
     }
 
-  headers = soup_message_get_response_headers (data->msg);
+  headers = soup_message_get_response_headers (load->msg);
   if (soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CONTENT_LENGTH &&
       soup_message_headers_get_content_length (headers) > IMGSCAN_THUMBNAIL_MAX_DOWNLOAD)
     {
-      return_too_large (task);
+      fail_too_large (load);
       return;
     }
 
-  data->data = g_byte_array_new ();
-  read_next (g_steal_pointer (&task));
+  load->data = g_byte_array_new ();
+  read_next (load);
 }
 
 static void
@@ -643,47 +608,37 @@ disk_lookup_cb (GObject      *object,
                 GAsyncResult *result,
                 gpointer      user_data)
 {
-  ImgscanThumbnailLoader *self = IMGSCAN_THUMBNAIL_LOADER (object);
-  g_autoptr(GTask) task = user_data;
-  LoadData *data = g_task_get_task_data (task);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GdkPixbuf) pixbuf = NULL;
+  Load *load = user_data;
+  ImgscanThumbnailLoader *self = load->self;
+  GError *error = NULL;
+  GdkPixbuf *pixbuf;
 
   pixbuf = g_task_propagate_pointer (G_TASK (result), &error);
-  if (error != NULL)
+  if (pixbuf != NULL || error != NULL)
     {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-
-  if (pixbuf != NULL)
-    {
-      lru_insert (self, data->key, pixbuf);
-      g_task_return_pointer (task, g_steal_pointer (&pixbuf), g_object_unref);
+      load_complete (load, pixbuf, error);
       return;
     }
 
   if (!self->network_enabled)
     {
-      g_task_return_new_error (task, IMGSCAN_THUMBNAIL_ERROR, IMGSCAN_THUMBNAIL_ERROR_DISABLED,
-                               _("Loading images from the web is turned off"));
+      load_fail (load, IMGSCAN_THUMBNAIL_ERROR_DISABLED,
+                 _("Loading images from the web is turned off"));
       return;
     }
 
-  data->msg = soup_message_new (SOUP_METHOD_GET, data->url);
-  if (data->msg == NULL)
+  load->msg = soup_message_new (SOUP_METHOD_GET, load->url);
+  if (load->msg == NULL)
     {
-      g_task_return_new_error (task, IMGSCAN_THUMBNAIL_ERROR, IMGSCAN_THUMBNAIL_ERROR_NOT_WEB,
-                               _("This image address cannot be loaded"));
+      load_fail (load, IMGSCAN_THUMBNAIL_ERROR_NOT_WEB, _("This image address cannot be loaded"));
       return;
     }
-  soup_message_headers_replace (soup_message_get_request_headers (data->msg),
+  soup_message_headers_replace (soup_message_get_request_headers (load->msg),
                                 "Accept", "image/*");
 
   self->n_requests++;
-  soup_session_send_async (self->session, data->msg, G_PRIORITY_LOW,
-                           g_task_get_cancellable (task), send_cb, task);
-  task = NULL;  /* now owned by send_cb */
+  soup_session_send_async (self->session, load->msg, G_PRIORITY_LOW,
+                           load->cancellable, send_cb, load);
 }
 
 void
@@ -696,10 +651,9 @@ imgscan_thumbnail_loader_load_async (ImgscanThumbnailLoader *self,
 {
   g_autoptr(GTask) task = NULL;
   g_autoptr(GdkPixbuf) pixbuf = NULL;
-  g_autofree char *hash = NULL;
-  g_autofree char *basename = NULL;
-  LoadData *data;
-  GTask *lookup;
+  g_autofree char *key = NULL;
+  Waiter *waiter;
+  Load *load;
 
   g_return_if_fail (IMGSCAN_IS_THUMBNAIL_LOADER (self));
   g_return_if_fail (url != NULL);
@@ -717,28 +671,41 @@ imgscan_thumbnail_loader_load_async (ImgscanThumbnailLoader *self,
       return;
     }
 
-  data = g_new0 (LoadData, 1);
-  data->url = g_strdup (url);
-  data->size = size;
-  data->key = g_strdup_printf ("%d %s", size, url);
-  g_task_set_task_data (task, data, (GDestroyNotify)load_data_free);
+  if (g_task_return_error_if_cancelled (task))
+    return;
 
-  pixbuf = lru_lookup (self, data->key);
+  key = g_strdup_printf ("%d %s", size, url);
+  pixbuf = lru_lookup (self, key);
   if (pixbuf != NULL)
     {
       g_task_return_pointer (task, g_steal_pointer (&pixbuf), g_object_unref);
       return;
     }
 
-  hash = g_compute_checksum_for_string (G_CHECKSUM_SHA256, data->key, -1);
-  basename = g_strconcat (hash, ".png", NULL);
-  data->cache_file = g_file_get_child (self->cache_dir, basename);
+  load = g_hash_table_lookup (self->loads, key);
+  if (load == NULL)
+    {
+      g_autofree char *hash = g_compute_checksum_for_string (G_CHECKSUM_SHA256, key, -1);
+      g_autofree char *basename = g_strconcat (hash, ".png", NULL);
 
-  lookup = g_task_new (self, cancellable, disk_lookup_cb, g_steal_pointer (&task));
-  g_task_set_source_tag (lookup, disk_lookup_thread);
-  g_task_set_task_data (lookup, data, NULL);
-  g_task_run_in_thread (lookup, disk_lookup_thread);
-  g_object_unref (lookup);
+      load = g_new0 (Load, 1);
+      load->self = g_object_ref (self);
+      load->url = g_strdup (url);
+      load->key = g_steal_pointer (&key);
+      load->size = size;
+      load->cache_file = g_file_get_child (self->cache_dir, basename);
+      load->cancellable = g_cancellable_new ();
+      g_hash_table_insert (self->loads, load->key, load);
+      run_in_thread (load, disk_lookup_thread, disk_lookup_cb);
+    }
+
+  waiter = g_new0 (Waiter, 1);
+  waiter->load = load;
+  g_task_set_task_data (task, waiter, g_free);
+  load->waiters = g_list_prepend (load->waiters, g_object_ref (task));
+  if (cancellable != NULL)
+    waiter->cancelled_id = g_cancellable_connect (cancellable, G_CALLBACK (on_waiter_cancelled),
+                                                  task, NULL);
 }
 
 /**
