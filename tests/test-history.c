@@ -761,6 +761,67 @@ test_changes_while_loading (void)
   g_assert_true (entry_at (history, 1) == hidden);
 }
 
+static guint32
+png_crc (const guint8 *p,
+         gsize         len)
+{
+  guint32 crc = 0xffffffff;
+
+  for (gsize i = 0; i < len; i++)
+    {
+      crc ^= p[i];
+      for (int k = 0; k < 8; k++)
+        crc = (crc >> 1) ^ (0xedb88320 & (0 - (crc & 1)));
+    }
+  return crc ^ 0xffffffff;
+}
+
+static void
+test_no_preview (void)
+{
+  g_autoptr(GFile) dir = history_dir ();
+  g_autoptr(ImgscanHistory) history = imgscan_history_new (dir);
+  g_autoptr(ImgscanHistory) reloaded = NULL;
+  g_autoptr(GFile) small = make_photo ("small.png", 0x101010ff);
+  g_autofree char *huge_path = g_build_filename (g_get_user_cache_dir (), "huge.png", NULL);
+  g_autofree char *broken_path = g_build_filename (g_get_user_cache_dir (), "broken.jpg", NULL);
+  g_autoptr(GFile) huge = g_file_new_for_path (huge_path);
+  g_autoptr(GFile) broken = g_file_new_for_path (broken_path);
+  g_autofree char *data = NULL;
+  gsize len;
+  guint32 v;
+  ImgscanHistoryEntry *entry;
+
+  /* A real PNG whose header claims 20000 × 20000 (400 megapixels, 1.6 GB decoded):
+   * the preview is skipped rather than decoded at full size; the scan is kept. */
+  g_assert_true (g_file_get_contents (g_file_peek_path (small), &data, &len, NULL));
+  v = GUINT32_TO_BE (20000);
+  memcpy (data + 16, &v, 4);
+  memcpy (data + 20, &v, 4);
+  v = GUINT32_TO_BE (png_crc ((guint8 *)data + 12, 17));
+  memcpy (data + 29, &v, 4);
+  g_assert_true (g_file_set_contents (huge_path, data, len, NULL));
+  g_assert_true (g_file_set_contents (broken_path, "\xff\xd8\xff not a JPEG", -1, NULL));
+
+  entry = add (history, "scan-huge", NULL, huge);
+  g_assert_null (imgscan_history_entry_get_preview (entry));
+  g_assert_cmpuint (imgscan_history_entry_get_size (entry), ==, len);
+  g_assert_cmpstr (imgscan_history_entry_get_content_hash (entry), !=, "");
+
+  entry = add (history, "scan-broken", NULL, broken);
+  g_assert_null (imgscan_history_entry_get_preview (entry));
+
+  /* A photo deleted since it was sent: no hash, no preview, the reply is kept. */
+  g_assert_cmpint (g_unlink (broken_path), ==, 0);
+  entry = add (history, "scan-gone", NULL, broken);
+  g_assert_null (imgscan_history_entry_get_preview (entry));
+  g_assert_cmpstr (imgscan_history_entry_get_content_hash (entry), ==, "");
+  g_assert_cmpstr (imgscan_history_entry_get_filename (entry), ==, "broken.jpg");
+
+  reloaded = load_fresh ();
+  assert_same_model (history, reloaded);
+}
+
 static void
 test_missing_dir (void)
 {
@@ -824,6 +885,7 @@ main (int   argc,
   g_test_add_func ("/history/diff", test_diff);
   g_test_add_func ("/history/async", test_async);
   g_test_add_func ("/history/changes-while-loading", test_changes_while_loading);
+  g_test_add_func ("/history/no-preview", test_no_preview);
   g_test_add_func ("/history/missing-dir", test_missing_dir);
 
   return g_test_run ();
