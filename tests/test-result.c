@@ -288,6 +288,28 @@ test_non_web_urls (void)
   g_assert_cmpstr (imgscan_match_get_domain (match), ==, "");
 }
 
+static void
+test_lone_surrogates (void)
+{
+  g_autoptr(ImgscanResult) result = parse_fixture ("lone-surrogates.json");
+  GListModel *all = imgscan_result_get_matches (result);
+  const char *payload = imgscan_result_get_developer_payload (result);
+  const char *url;
+
+  /* json-glib turns an unpaired surrogate escape into bytes that are not UTF-8 (and
+   * drops the character after it). They are repaired to U+FFFD, and two URLs that
+   * differ only there become duplicates. */
+  g_assert_true (g_utf8_validate (payload, -1, NULL));
+  g_assert_true (g_str_has_prefix (payload, "order\xef\xbf\xbd"));
+  g_assert_null (imgscan_result_get_creation_time (result));
+  g_assert_cmpuint (imgscan_result_get_n_duplicates (result), ==, 1);
+  g_assert_cmpuint (g_list_model_get_n_items (all), ==, 3);
+  url = imgscan_match_get_url (match_at (all, 1));
+  g_assert_true (g_utf8_validate (url, -1, NULL));
+  g_assert_true (g_str_has_prefix (url, "https://cdn.example.net/uploads/sunset\xef\xbf\xbd"));
+  g_assert_true (imgscan_result_get_score_mismatch (result));
+}
+
 typedef struct
 {
   const char *fixture;
@@ -298,6 +320,8 @@ static const InvalidCase invalid_cases[] = {
   { "not-json.txt", "not JSON" },
   { "empty-file.txt", NULL },
   { "truncated.json", "not JSON" },
+  /* json-glib refuses a high surrogate that ends a string. */
+  { "surrogate-at-end.json", "not JSON" },
   { "root-array.json", "not a JSON object" },
   { "root-string.json", "not a JSON object" },
   { "deep-nesting.json", "levels deep" },
@@ -348,7 +372,7 @@ static const char * const valid_fixtures[] = {
   "documented-example.json", "empty.json", "out-of-order.json", "duplicates.json",
   "unknown-type.json", "extra-fields.json", "null-payload.json", "missing-payload.json",
   "score-mismatch.json", "missing-webpages.json", "bad-creation-time.json",
-  "fractional-creation-time.json", "non-web-urls.json",
+  "fractional-creation-time.json", "non-web-urls.json", "lone-surrogates.json",
 };
 
 static void
@@ -666,6 +690,7 @@ main (int   argc,
   g_test_add_func ("/result/missing-webpages", test_missing_webpages);
   g_test_add_func ("/result/creation-time", test_creation_time);
   g_test_add_func ("/result/non-web-urls", test_non_web_urls);
+  g_test_add_func ("/result/lone-surrogates", test_lone_surrogates);
   g_test_add_func ("/result/json-node", test_json_node);
   g_test_add_func ("/result/nul-terminated", test_nul_terminated);
   g_test_add_func ("/result/ten-thousand", test_ten_thousand);

@@ -48,4 +48,28 @@ void _imgscan_window_paste      (ImgscanWindow *self);
 void _imgscan_window_open_texture (ImgscanWindow *self,
                                    GdkTexture    *texture);
 
+/* imgscan-window-history.c: the history page, "what changed" and export */
+void         _imgscan_window_init_history      (ImgscanWindow       *self);
+/* Shows a fresh result, marking what changed since the previous scan of @entry's photo.
+ * @entry: NULL when the result could not be kept. */
+void         _imgscan_window_show_new_result   (ImgscanWindow       *self,
+                                                ImgscanResult       *result,
+                                                ImgscanHistoryEntry *entry,
+                                                GCancellable        *cancellable);
+/* Writes the shown result to @file (no chooser): for the export actions and tests. */
+void         _imgscan_window_export_async      (ImgscanWindow       *self,
+                                                ImgscanExportFormat  format,
+                                                GFile               *file,
+                                                GCancellable        *cancellable,
+                                                GAsyncReadyCallback  callback,
+                                                gpointer             user_data);
+gboolean     _imgscan_window_export_finish     (ImgscanWindow       *self,
+                                                GAsyncResult        *result,
+                                                GError             **error);
+/* For tests: the real widgets (the history view is made on first use). */
+GtkWidget   *_imgscan_window_get_history_view  (ImgscanWindow       *self);
+GtkWidget   *_imgscan_window_get_changes       (ImgscanWindow       *self);
+GtkExpander *_imgscan_window_get_gone_expander (ImgscanWindow       *self);
+const char  *_imgscan_window_get_changes_text  (ImgscanWindow       *self);
+
 G_END_DECLS

@@ -196,7 +196,8 @@ keep_cb (GObject      *object,
   if (g_cancellable_is_cancelled (scan->cancellable))
     return;
 
-  imgscan_window_show_result (self, result, FALSE);
+  /* Shown once compared with the previous scan of the same photo (imgscan-window-history.c). */
+  _imgscan_window_show_new_result (self, result, entry, scan->cancellable);
 
   if (entry == NULL)
     {
@@ -944,6 +945,7 @@ imgscan_window_init (ImgscanWindow *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.cancel", FALSE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.retry", FALSE);
   _imgscan_window_init_dnd (self);
+  _imgscan_window_init_history (self);
 }
 
 ImgscanWindow *

@@ -246,6 +246,33 @@ lookup_string (JsonObject  *object,
   return FIELD_OK;
 }
 
+/* json-glib turns an unpaired surrogate escape ("\\ud800") into bytes that are not
+ * UTF-8. Such a string is repaired (U+FFFD) rather than the whole reply refused,
+ * and repaired before duplicate checks so that saving and reloading agree. Returns
+ * @text itself, or a repaired copy kept in @owned. */
+static const char *
+valid_utf8 (const char *text,
+            GPtrArray  *owned)
+{
+  char *repaired;
+
+  if (text == NULL || g_utf8_validate (text, -1, NULL))
+    return text;
+
+  repaired = g_utf8_make_valid (text, -1);
+  g_ptr_array_add (owned, repaired);
+  return repaired;
+}
+
+static char *
+dup_valid_utf8 (const char *text)
+{
+  if (text == NULL || g_utf8_validate (text, -1, NULL))
+    return g_strdup (text);
+
+  return g_utf8_make_valid (text, -1);
+}
+
 static FieldStatus
 lookup_int (JsonObject *object,
             const char *name,
@@ -307,7 +334,7 @@ require_string (JsonObject  *object,
   if (status != FIELD_OK)
     return field_error (error, status, path, _("a string"));
 
-  *out = g_strdup (value);
+  *out = dup_valid_utf8 (value);
   return TRUE;
 }
 
@@ -365,7 +392,7 @@ parse_scanned_image (ImgscanResult  *self,
     return field_error (error, status, "scannedImage.creationTime", _("a string"));
   if (status == FIELD_OK)
     {
-      self->creation_time_text = g_strdup (text);
+      self->creation_time_text = dup_valid_utf8 (text);
       self->creation_time = g_date_time_new_from_iso8601 (text, NULL);
       if (self->creation_time == NULL)
         {
@@ -384,6 +411,7 @@ static gboolean
 parse_pages (JsonObject  *entry,
              guint        index,
              GPtrArray   *pages,
+             GPtrArray   *owned,
              GError     **error)
 {
   JsonNode *node;
@@ -418,7 +446,7 @@ parse_pages (JsonObject  *entry,
           return field_error (error, status, path, _("a string"));
         }
 
-      g_ptr_array_add (pages, (gpointer) url);
+      g_ptr_array_add (pages, (gpointer) valid_utf8 (url, owned));
     }
 
   return TRUE;
@@ -436,6 +464,7 @@ parse_matches (ImgscanResult  *self,
   g_autoptr(GPtrArray) all = NULL;
   g_autoptr(GHashTable) seen = NULL;
   g_autoptr(GPtrArray) pages = g_ptr_array_new ();
+  g_autoptr(GPtrArray) owned = g_ptr_array_new_with_free_func (g_free);
   JsonObject *matches;
   JsonObject *score;
   JsonNode *node;
@@ -470,6 +499,10 @@ parse_matches (ImgscanResult  *self,
       ImgscanMatch *match;
       guint group;
 
+      /* The previous entry's repaired strings were copied into its match. */
+      if (owned->len > 0)
+        g_ptr_array_set_size (owned, 0);
+
       if (!JSON_NODE_HOLDS_OBJECT (element))
         return invalid (error, _("matches.internet[%u] is not an object"), i);
       entry = json_node_get_object (element);
@@ -489,7 +522,9 @@ parse_matches (ImgscanResult  *self,
         }
 
       /* A duplicate's pages are checked too: a bad shape anywhere is a bad reply. */
-      if (!parse_pages (entry, i, pages, error))
+      url = valid_utf8 (url, owned);
+
+      if (!parse_pages (entry, i, pages, owned, error))
         return FALSE;
 
       if (g_hash_table_contains (seen, url))
@@ -563,7 +598,7 @@ parse_root (ImgscanResult  *self,
   status = lookup_string (root, "developerPayload", &payload);
   if (status == FIELD_WRONG_TYPE)
     return field_error (error, status, "developerPayload", _("a string or null"));
-  self->developer_payload = g_strdup (payload);
+  self->developer_payload = dup_valid_utf8 (payload);
 
   return parse_scanned_image (self, root, error)
          && parse_matches (self, root, error);
