@@ -17,6 +17,15 @@
 
 #include "imgscan-core.h"
 
+#if defined(__has_feature)
+# if __has_feature(address_sanitizer)
+#  define HAVE_ASAN 1
+# endif
+#endif
+#if defined(__SANITIZE_ADDRESS__)
+# define HAVE_ASAN 1
+#endif
+
 /* A 1×1 lossless WebP (the well-known one used by feature detection scripts): no
  * GdkPixbuf saver writes WebP, and this system may have no WebP loader either. */
 #define TINY_WEBP_BASE64 "UklGRhoAAABXRUJQVlA4TA0AAAAvAAAAEAcQERGIiP4HAA=="
@@ -423,6 +432,52 @@ test_too_many_pixels (void)
                   (const char * const[]) { "65536 × 65536", "4295.0 megapixels", NULL });
 }
 
+/* The process's peak virtual size: it grows with any large allocation, even one
+ * whose pages are never touched, and never shrinks. */
+static guint64
+peak_virtual_size (void)
+{
+  g_autofree char *status = NULL;
+  const char *line;
+
+  g_assert_true (g_file_get_contents ("/proc/self/status", &status, NULL, NULL));
+  line = strstr (status, "\nVmPeak:");
+  g_assert_nonnull (line);
+  return g_ascii_strtoull (line + strlen ("\nVmPeak:"), NULL, 10) * 1024;
+}
+
+static void
+test_no_pixel_allocation (void)
+{
+  g_autofree char *panorama = NULL;
+
+  /* In a fresh process, so that the peak only reflects this check. */
+  if (g_test_subprocess ())
+    {
+      const char *path = g_getenv ("IMGSCAN_TEST_PANORAMA");
+      g_autofree char *small = write_header_only_png ("small.png", 64, 48);
+      guint64 before;
+      guint64 after;
+
+      /* Load the MIME database and the PNG loader first. */
+      assert_accepted (small, "image/png", 64, 48);
+
+      before = peak_virtual_size ();
+      assert_refused (path, IMGSCAN_IMAGE_ERROR_TOO_MANY_PIXELS,
+                      (const char * const[]) { "12000 × 8000", NULL });
+      after = peak_virtual_size ();
+
+      /* 12000 × 8000 RGB pixels would be 288 MB. */
+      g_assert_cmpuint (after - before, <, 32 * 1024 * 1024);
+      return;
+    }
+
+  panorama = write_header_only_png ("limited-panorama.png", 12000, 8000);
+  g_setenv ("IMGSCAN_TEST_PANORAMA", panorama, TRUE);
+  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
+  g_test_trap_assert_passed ();
+}
+
 static void
 test_corrupt (void)
 {
@@ -527,14 +582,6 @@ test_async (void)
 /* GLib is built without frame pointers, so LeakSanitizer's fast unwinder stops at
  * g_malloc and no suppression in lsan.supp (g_set_user_dirs, which leaks what
  * G_TEST_OPTION_ISOLATE_DIRS replaces) can match. The slow unwinder sees the callers. */
-#if defined(__has_feature)
-# if __has_feature(address_sanitizer)
-#  define HAVE_ASAN 1
-# endif
-#endif
-#if defined(__SANITIZE_ADDRESS__)
-# define HAVE_ASAN 1
-#endif
 #ifdef HAVE_ASAN
 const char *__asan_default_options (void);
 const char *
@@ -550,8 +597,15 @@ main (int   argc,
 {
   g_auto(GStrv) data_dirs = NULL;
   g_auto(GStrv) mime_dirs = NULL;
-  const char *env = g_getenv ("XDG_DATA_DIRS");
+  const char *env = g_getenv ("IMGSCAN_TEST_SYSTEM_DATA_DIRS");
   guint n_data_dirs;
+
+  /* A test's subprocess inherits the isolated XDG_DATA_DIRS: pass the real one on. */
+  if (env == NULL)
+    {
+      env = g_getenv ("XDG_DATA_DIRS");
+      g_setenv ("IMGSCAN_TEST_SYSTEM_DATA_DIRS", env != NULL ? env : "", TRUE);
+    }
 
   /* Format sniffing reads the system's shared-mime-info database, which isolated
    * directories hide: remember where it is before isolating, and point GIO back at it.
@@ -576,6 +630,7 @@ main (int   argc,
   g_test_add_func ("/image-check/unreadable", test_unreadable);
   g_test_add_func ("/image-check/too-large", test_too_large);
   g_test_add_func ("/image-check/too-many-pixels", test_too_many_pixels);
+  g_test_add_func ("/image-check/no-pixel-allocation", test_no_pixel_allocation);
   g_test_add_func ("/image-check/corrupt", test_corrupt);
   g_test_add_func ("/image-check/format-size", test_format_size);
   g_test_add_func ("/image-check/async", test_async);

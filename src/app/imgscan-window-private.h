@@ -72,4 +72,21 @@ GtkWidget   *_imgscan_window_get_changes       (ImgscanWindow       *self);
 GtkExpander *_imgscan_window_get_gone_expander (ImgscanWindow       *self);
 const char  *_imgscan_window_get_changes_text  (ImgscanWindow       *self);
 
+/* imgscan-window-account.c: start page, sign-in, preferences, settings */
+typedef void (*ImgscanConfirmFunc) (gpointer user_data,
+                                    gboolean confirmed);
+void         _imgscan_window_init_account        (ImgscanWindow       *self);
+/* Ask-before-spending: calls @func at once (TRUE) when off, else after the user
+ * answered; FALSE when declined (the window is back at the start) or cancelled. */
+void         _imgscan_window_confirm_scan        (ImgscanWindow       *self,
+                                                  GFile               *file,
+                                                  GCancellable        *cancellable,
+                                                  ImgscanConfirmFunc   func,
+                                                  gpointer             user_data);
+/* For tests: the real widgets, and the settings in use (NULL without the schema). */
+GtkWidget   *_imgscan_window_get_sign_in_page    (ImgscanWindow       *self);
+GtkWindow   *_imgscan_window_get_preferences     (ImgscanWindow       *self);
+GtkWindow   *_imgscan_window_get_confirm_dialog  (ImgscanWindow       *self);
+GSettings   *_imgscan_window_get_settings        (ImgscanWindow       *self);
+
 G_END_DECLS

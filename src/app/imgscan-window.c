@@ -254,7 +254,7 @@ progress_cb (ImgscanClientPhase phase,
 }
 
 static void
-send_scan (Scan *scan)
+send_scan_now (Scan *scan)
 {
   ImgscanWindow *self = scan->self;
   Scan *progress_scan;
@@ -266,6 +266,25 @@ send_scan (Scan *scan)
   imgscan_client_check_async (self->client, scan->file, NULL, self->sandbox,
                               progress_cb, progress_scan, (GDestroyNotify) scan_free,
                               scan->cancellable, check_cb, scan);
+}
+
+static void
+spending_confirmed_cb (gpointer user_data,
+                       gboolean confirmed)
+{
+  Scan *scan = user_data;
+
+  if (confirmed && !g_cancellable_is_cancelled (scan->cancellable))
+    send_scan_now (scan);
+  else
+    scan_free (scan);
+}
+
+/* Ask-before-spending (imgscan-window-account.c) may hold the scan until the user answers. */
+static void
+send_scan (Scan *scan)
+{
+  _imgscan_window_confirm_scan (scan->self, scan->file, scan->cancellable, spending_confirmed_cb, scan);
 }
 
 static void
@@ -946,6 +965,7 @@ imgscan_window_init (ImgscanWindow *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.retry", FALSE);
   _imgscan_window_init_dnd (self);
   _imgscan_window_init_history (self);
+  _imgscan_window_init_account (self);
 }
 
 ImgscanWindow *
