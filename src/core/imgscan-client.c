@@ -14,37 +14,15 @@
 
 #include "imgscan-client.h"
 #include "imgscan-client-error.h"
+#include "imgscan-client-private.h"
 #include "imgscan-keyring.h"
 #include "imgscan-upload-stream.h"
 
-/* Renew a token when less than this is left. */
-#define TOKEN_MARGIN (5 * G_TIME_SPAN_MINUTE)
-/* A token whose expiry we could not read: Copyleaks documents 48 hours. */
-#define TOKEN_DEFAULT_LIFETIME (48 * G_TIME_SPAN_HOUR)
 /* Retries of a 429 or a 503, each after a longer wait. */
 #define MAX_BACKOFF_RETRIES 3
 #define MAX_WAIT_MS (60 * 1000)
-#define READ_CHUNK (64 * 1024)
 /* Report upload progress at most once per this many bytes (plus the last one). */
 #define PROGRESS_STEP (64 * 1024)
-
-struct _ImgscanClient
-{
-  GObject      parent_instance;
-
-  SoupSession *session;
-  char        *id_url;
-  char        *api_url;
-
-  char        *email;
-  char        *key;
-  char        *token;
-  GDateTime   *token_expires;
-
-  double       backoff_scale;
-  guint        n_logins;
-  guint        use_keyring : 1;
-};
 
 G_DEFINE_FINAL_TYPE (ImgscanClient, imgscan_client, G_TYPE_OBJECT)
 
@@ -58,21 +36,6 @@ enum {
 };
 
 static GParamSpec *properties[N_PROPS];
-
-/* ---- small helpers ---- */
-
-static void
-wipe_string (char **str)
-{
-  if (*str != NULL)
-    {
-      volatile char *p = *str;
-
-      while (*p != '\0')
-        *p++ = '\0';
-      g_clear_pointer (str, g_free);
-    }
-}
 
 static char *
 base_url_from (const char *given,
@@ -92,305 +55,6 @@ base_url_from (const char *given,
   return g_strndup (url, len);
 }
 
-static SoupMessage *
-new_message (const char  *method,
-             const char  *base,
-             const char  *path,
-             GError     **error)
-{
-  g_autofree char *url = g_strconcat (base, path, NULL);
-  SoupMessage *msg = soup_message_new (method, url);
-
-  if (msg == NULL || (g_strcmp0 (g_uri_get_scheme (soup_message_get_uri (msg)), "http") != 0
-                      && g_strcmp0 (g_uri_get_scheme (soup_message_get_uri (msg)), "https") != 0))
-    {
-      g_clear_object (&msg);
-      g_set_error (error, IMGSCAN_CLIENT_ERROR, IMGSCAN_CLIENT_ERROR_INVALID_INPUT,
-                   _("“%s” is not a valid web address for Copyleaks. Check IMGSCAN_ID_URL and "
-                     "IMGSCAN_API_URL."), base);
-      return NULL;
-    }
-  soup_message_headers_replace (soup_message_get_request_headers (msg), "Accept", "application/json");
-  soup_message_headers_replace (soup_message_get_request_headers (msg), "Accept-Encoding", "gzip");
-  return msg;
-}
-
-static void
-set_bearer (ImgscanClient *self,
-            SoupMessage   *msg)
-{
-  g_autofree char *value = g_strconcat ("Bearer ", self->token, NULL);
-
-  soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", value);
-  wipe_string (&value);
-}
-
-static gboolean
-token_is_fresh (GDateTime *expires)
-{
-  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
-
-  return expires != NULL && g_date_time_difference (expires, now) >= TOKEN_MARGIN;
-}
-
-static gboolean
-has_fresh_token (ImgscanClient *self)
-{
-  return self->token != NULL && token_is_fresh (self->token_expires);
-}
-
-static void
-forget_token (ImgscanClient *self)
-{
-  wipe_string (&self->token);
-  g_clear_pointer (&self->token_expires, g_date_time_unref);
-}
-
-static gboolean
-is_transport_error (const GError *error)
-{
-  return error->domain != IMGSCAN_CLIENT_ERROR
-         && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
-}
-
-static GError *
-network_error (ImgscanClient *self,
-               const GError  *error,
-               gboolean       after_resend)
-{
-  if (after_resend)
-    return g_error_new (IMGSCAN_CLIENT_ERROR, IMGSCAN_CLIENT_ERROR_NETWORK,
-                        _("The connection to Copyleaks was lost after the photo was sent (%s), "
-                          "and the one retry with the same scan ID failed too. The scan may have "
-                          "been billed. Check your connection and try again later."),
-                        error->message);
-  return g_error_new (IMGSCAN_CLIENT_ERROR, IMGSCAN_CLIENT_ERROR_NETWORK,
-                      _("Could not reach Copyleaks (%s). Check your internet connection and try "
-                        "again."), error->message);
-}
-
-/* ---- reading a reply with a size cap ---- */
-
-typedef struct
-{
-  SoupMessage  *msg;
-  GInputStream *stream;
-  GByteArray   *buffer;
-  /* The announced length of an unencoded body, to notice a reply cut short; -1 if none. */
-  goffset       expected;
-} ReadData;
-
-static void
-read_data_free (ReadData *data)
-{
-  g_clear_object (&data->msg);
-  g_clear_object (&data->stream);
-  g_clear_pointer (&data->buffer, g_byte_array_unref);
-  g_free (data);
-}
-
-static GError *
-too_large_error (void)
-{
-  g_autofree char *limit = g_format_size_full (IMGSCAN_MAX_REPLY_SIZE, G_FORMAT_SIZE_IEC_UNITS);
-
-  return g_error_new (IMGSCAN_CLIENT_ERROR, IMGSCAN_CLIENT_ERROR_INVALID_RESPONSE,
-                      _("The server's reply is larger than %s, which no Copyleaks reply is; it "
-                        "was not read. Check IMGSCAN_API_URL and try again."), limit);
-}
-
-static void read_next (GTask *task);
-
-static void
-read_chunk_cb (GObject      *source,
-               GAsyncResult *result,
-               gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  ReadData *data = g_task_get_task_data (task);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GBytes) chunk = g_input_stream_read_bytes_finish (G_INPUT_STREAM (source), result, &error);
-
-  if (chunk == NULL)
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-  if (g_bytes_get_size (chunk) == 0)
-    {
-      /* libsoup reports a premature end as a plain end of file. */
-      if (data->expected >= 0 && data->buffer->len < (guint64) data->expected)
-        {
-          g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_PARTIAL_INPUT,
-                                   _("the connection closed after %u of %" G_GOFFSET_FORMAT " bytes of the reply"),
-                                   data->buffer->len, data->expected);
-          return;
-        }
-      g_task_return_pointer (task, g_byte_array_free_to_bytes (g_steal_pointer (&data->buffer)),
-                             (GDestroyNotify) g_bytes_unref);
-      return;
-    }
-  if (data->buffer->len + g_bytes_get_size (chunk) > IMGSCAN_MAX_REPLY_SIZE)
-    {
-      g_task_return_error (task, too_large_error ());
-      return;
-    }
-  g_byte_array_append (data->buffer, g_bytes_get_data (chunk, NULL), g_bytes_get_size (chunk));
-  read_next (g_steal_pointer (&task));
-}
-
-static void
-read_next (GTask *task)
-{
-  ReadData *data = g_task_get_task_data (task);
-
-  g_input_stream_read_bytes_async (data->stream, READ_CHUNK, G_PRIORITY_DEFAULT,
-                                   g_task_get_cancellable (task), read_chunk_cb, task);
-}
-
-static void
-send_cb (GObject      *source,
-         GAsyncResult *result,
-         gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  ReadData *data = g_task_get_task_data (task);
-  g_autoptr(GError) error = NULL;
-  goffset length;
-
-  data->stream = soup_session_send_finish (SOUP_SESSION (source), result, &error);
-  if (data->stream == NULL)
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-
-  length = soup_message_headers_get_content_length (soup_message_get_response_headers (data->msg));
-  if (soup_message_headers_get_encoding (soup_message_get_response_headers (data->msg)) == SOUP_ENCODING_CONTENT_LENGTH
-      && length > IMGSCAN_MAX_REPLY_SIZE)
-    {
-      g_task_return_error (task, too_large_error ());
-      return;
-    }
-  data->buffer = g_byte_array_sized_new (MIN (MAX (length, 0), READ_CHUNK));
-  data->expected = -1;
-  if (soup_message_headers_get_encoding (soup_message_get_response_headers (data->msg)) == SOUP_ENCODING_CONTENT_LENGTH
-      && soup_message_headers_get_one (soup_message_get_response_headers (data->msg), "Content-Encoding") == NULL)
-    data->expected = length;
-  read_next (g_steal_pointer (&task));
-}
-
-/* Sends @msg and reads the whole reply, up to IMGSCAN_MAX_REPLY_SIZE. Never use
- * soup_session_send_and_read(): it has no cap. */
-static void
-send_and_read_async (ImgscanClient       *self,
-                     SoupMessage         *msg,
-                     GCancellable        *cancellable,
-                     GAsyncReadyCallback  callback,
-                     gpointer             user_data)
-{
-  GTask *task = g_task_new (self, cancellable, callback, user_data);
-  ReadData *data = g_new0 (ReadData, 1);
-
-  g_task_set_source_tag (task, send_and_read_async);
-  data->msg = g_object_ref (msg);
-  g_task_set_task_data (task, data, (GDestroyNotify) read_data_free);
-  soup_session_send_async (self->session, msg, G_PRIORITY_DEFAULT, cancellable, send_cb, task);
-}
-
-static GBytes *
-send_and_read_finish (GAsyncResult  *result,
-                      GError       **error)
-{
-  return g_task_propagate_pointer (G_TASK (result), error);
-}
-
-/* ---- waiting, cancellable ---- */
-
-typedef struct
-{
-  GSource             *source;
-  gint64               start;
-  gint64               total_ms;
-  ImgscanProgressFunc  progress;
-  gpointer             progress_data;
-} WaitData;
-
-static void
-wait_data_free (WaitData *data)
-{
-  if (data->source != NULL)
-    {
-      g_source_destroy (data->source);
-      g_source_unref (data->source);
-    }
-  g_free (data);
-}
-
-static gboolean
-wait_tick_cb (gpointer user_data)
-{
-  GTask *task = user_data;
-  WaitData *data = g_task_get_task_data (task);
-  gint64 waited = (g_get_monotonic_time () - data->start) / 1000;
-
-  if (g_task_return_error_if_cancelled (task))
-    return G_SOURCE_REMOVE;
-  if (waited >= data->total_ms)
-    {
-      if (data->progress != NULL)
-        data->progress (IMGSCAN_CLIENT_PHASE_RETRYING, data->total_ms, data->total_ms, data->progress_data);
-      g_task_return_boolean (task, TRUE);
-      return G_SOURCE_REMOVE;
-    }
-  if (data->progress != NULL)
-    data->progress (IMGSCAN_CLIENT_PHASE_RETRYING, waited, data->total_ms, data->progress_data);
-  return G_SOURCE_CONTINUE;
-}
-
-/* Waits @total_ms, reporting RETRYING about four times a second; a cancel ends it at once. */
-static void
-wait_async (gint64               total_ms,
-            ImgscanProgressFunc  progress,
-            gpointer             progress_data,
-            GCancellable        *cancellable,
-            GAsyncReadyCallback  callback,
-            gpointer             user_data)
-{
-  GTask *task = g_task_new (NULL, cancellable, callback, user_data);
-  WaitData *data = g_new0 (WaitData, 1);
-
-  g_task_set_source_tag (task, wait_async);
-  data->start = g_get_monotonic_time ();
-  data->total_ms = total_ms;
-  data->progress = progress;
-  data->progress_data = progress_data;
-  g_task_set_task_data (task, data, (GDestroyNotify) wait_data_free);
-
-  if (progress != NULL)
-    progress (IMGSCAN_CLIENT_PHASE_RETRYING, 0, total_ms, progress_data);
-
-  /* A timeout that a cancelled cancellable also wakes up. */
-  data->source = g_timeout_source_new (MIN (250, total_ms));
-  if (cancellable != NULL)
-    {
-      g_autoptr(GSource) cancel_source = g_cancellable_source_new (cancellable);
-
-      g_source_set_dummy_callback (cancel_source);
-      g_source_add_child_source (data->source, cancel_source);
-    }
-  g_source_set_callback (data->source, wait_tick_cb, g_object_ref (task), g_object_unref);
-  g_source_attach (data->source, g_main_context_get_thread_default ());
-  g_object_unref (task);
-}
-
-static gboolean
-wait_finish (GAsyncResult  *result,
-             GError       **error)
-{
-  return g_task_propagate_boolean (G_TASK (result), error);
-}
-
 /* 1, 2, 4 … seconds plus 1–10 s of jitter, or Retry-After plus up to 1 s, capped. */
 static gint64
 backoff_ms (ImgscanClient *self,
@@ -405,396 +69,6 @@ backoff_ms (ImgscanClient *self,
     ms = ((gint64) 1000 << MIN (attempt, 6)) + g_random_int_range (1000, 10001);
   ms = MIN (ms, MAX_WAIT_MS);
   return (gint64) (ms * self->backoff_scale);
-}
-
-/* ---- credentials and tokens from the environment and the keyring ---- */
-
-typedef struct
-{
-  char      *email;
-  char      *key;
-  char      *token;
-  GDateTime *expires;
-  gboolean   use_keyring;
-} KeyringJob;
-
-static void
-keyring_job_free (KeyringJob *job)
-{
-  g_free (job->email);
-  wipe_string (&job->key);
-  wipe_string (&job->token);
-  g_clear_pointer (&job->expires, g_date_time_unref);
-  g_free (job);
-}
-
-static gboolean
-lookup_credentials (gboolean       use_keyring,
-                    char         **email,
-                    char         **key,
-                    GCancellable  *cancellable,
-                    GError       **error)
-{
-  const char *env_email = g_getenv ("IMGSCAN_EMAIL");
-  const char *env_key = g_getenv ("IMGSCAN_API_KEY");
-  g_autoptr(GError) local_error = NULL;
-
-  *email = NULL;
-  *key = NULL;
-  if (env_email != NULL && *env_email != '\0' && env_key != NULL && *env_key != '\0')
-    {
-      *email = g_strdup (env_email);
-      *key = g_strdup (env_key);
-      return TRUE;
-    }
-  if (!use_keyring)
-    return FALSE;
-  if (imgscan_keyring_lookup_account (email, key, cancellable, &local_error))
-    return TRUE;
-  if (local_error != NULL)
-    {
-      if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        g_propagate_error (error, g_steal_pointer (&local_error));
-      else
-        g_set_error (error, IMGSCAN_CLIENT_ERROR, IMGSCAN_CLIENT_ERROR_NO_CREDENTIALS,
-                     _("The keyring could not be read (%s). Unlock it and try again, or set "
-                       "IMGSCAN_EMAIL and IMGSCAN_API_KEY."), local_error->message);
-    }
-  return FALSE;
-}
-
-static void
-credentials_thread (GTask        *task,
-                    gpointer      source,
-                    gpointer      task_data,
-                    GCancellable *cancellable)
-{
-  KeyringJob *job = task_data;
-  GError *error = NULL;
-
-  if (lookup_credentials (job->use_keyring, &job->email, &job->key, cancellable, &error))
-    g_task_return_boolean (task, TRUE);
-  else if (error != NULL)
-    g_task_return_error (task, error);
-  else
-    g_task_return_boolean (task, FALSE);
-}
-
-static void
-token_lookup_thread (GTask        *task,
-                     gpointer      source,
-                     gpointer      task_data,
-                     GCancellable *cancellable)
-{
-  KeyringJob *job = task_data;
-  g_autoptr(GError) error = NULL;
-
-  /* Any keyring trouble just means logging in again. */
-  if (!imgscan_keyring_lookup_token (job->email, &job->token, &job->expires, cancellable, &error)
-      && error != NULL)
-    g_debug ("No cached token from the keyring: %s", error->message);
-  g_task_return_boolean (task, job->token != NULL);
-}
-
-static void
-token_store_thread (GTask        *task,
-                    gpointer      source,
-                    gpointer      task_data,
-                    GCancellable *cancellable)
-{
-  KeyringJob *job = task_data;
-  g_autoptr(GError) error = NULL;
-
-  if (!imgscan_keyring_store_token (job->email, job->token, job->expires, cancellable, &error))
-    g_debug ("Could not cache the token in the keyring: %s", error != NULL ? error->message : "?");
-  g_task_return_boolean (task, TRUE);
-}
-
-/* ---- ensuring a token: credentials → cached token → keyring token → login ---- */
-
-typedef struct
-{
-  gboolean             force_login;
-  ImgscanProgressFunc  progress;
-  gpointer             progress_data;
-  SoupMessage         *msg;
-} TokenData;
-
-static void
-token_data_free (TokenData *data)
-{
-  g_clear_object (&data->msg);
-  g_free (data);
-}
-
-static void token_after_credentials (GTask *task);
-static void token_login (GTask *task);
-
-static void
-credentials_cb (GObject      *source,
-                GAsyncResult *result,
-                gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  ImgscanClient *self = g_task_get_source_object (task);
-  KeyringJob *job = g_task_get_task_data (G_TASK (result));
-  g_autoptr(GError) error = NULL;
-
-  if (!g_task_propagate_boolean (G_TASK (result), &error))
-    {
-      if (error == NULL)
-        error = g_error_new (IMGSCAN_CLIENT_ERROR, IMGSCAN_CLIENT_ERROR_NO_CREDENTIALS,
-                             _("No Copyleaks account is set up. Sign in with your email address "
-                               "and API key, or set IMGSCAN_EMAIL and IMGSCAN_API_KEY."));
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-  /* Another call may have set credentials meanwhile: those win. */
-  if (self->email == NULL || self->key == NULL)
-    imgscan_client_set_credentials (self, job->email, job->key);
-  token_after_credentials (g_steal_pointer (&task));
-}
-
-static void
-ensure_token_async (ImgscanClient       *self,
-                    gboolean             force_login,
-                    ImgscanProgressFunc  progress,
-                    gpointer             progress_data,
-                    GCancellable        *cancellable,
-                    GAsyncReadyCallback  callback,
-                    gpointer             user_data)
-{
-  GTask *task = g_task_new (self, cancellable, callback, user_data);
-  TokenData *data = g_new0 (TokenData, 1);
-
-  g_task_set_source_tag (task, ensure_token_async);
-  data->force_login = force_login;
-  data->progress = progress;
-  data->progress_data = progress_data;
-  g_task_set_task_data (task, data, (GDestroyNotify) token_data_free);
-
-  if (!imgscan_client_has_credentials (self))
-    {
-      GTask *thread_task = g_task_new (self, cancellable, credentials_cb, task);
-      KeyringJob *job = g_new0 (KeyringJob, 1);
-
-      job->use_keyring = self->use_keyring;
-      g_task_set_task_data (thread_task, job, (GDestroyNotify) keyring_job_free);
-      g_task_run_in_thread (thread_task, credentials_thread);
-      g_object_unref (thread_task);
-      return;
-    }
-  token_after_credentials (task);
-}
-
-static gboolean
-ensure_token_finish (GAsyncResult  *result,
-                     GError       **error)
-{
-  return g_task_propagate_boolean (G_TASK (result), error);
-}
-
-static void
-token_lookup_cb (GObject      *source,
-                 GAsyncResult *result,
-                 gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  ImgscanClient *self = g_task_get_source_object (task);
-  KeyringJob *job = g_task_get_task_data (G_TASK (result));
-
-  if (g_task_return_error_if_cancelled (task))
-    return;
-  if (g_task_propagate_boolean (G_TASK (result), NULL)
-      && g_strcmp0 (job->email, self->email) == 0
-      && token_is_fresh (job->expires))
-    {
-      forget_token (self);
-      self->token = g_steal_pointer (&job->token);
-      self->token_expires = g_steal_pointer (&job->expires);
-      g_task_return_boolean (task, TRUE);
-      return;
-    }
-  token_login (g_steal_pointer (&task));
-}
-
-static void
-token_after_credentials (GTask *task)
-{
-  ImgscanClient *self = g_task_get_source_object (task);
-  TokenData *data = g_task_get_task_data (task);
-
-  if (!data->force_login && has_fresh_token (self))
-    {
-      g_task_return_boolean (task, TRUE);
-      g_object_unref (task);
-      return;
-    }
-  if (!data->force_login && self->use_keyring)
-    {
-      GTask *thread_task = g_task_new (self, g_task_get_cancellable (task), token_lookup_cb, task);
-      KeyringJob *job = g_new0 (KeyringJob, 1);
-
-      job->email = g_strdup (self->email);
-      g_task_set_task_data (thread_task, job, (GDestroyNotify) keyring_job_free);
-      g_task_run_in_thread (thread_task, token_lookup_thread);
-      g_object_unref (thread_task);
-      return;
-    }
-  token_login (task);
-}
-
-static void
-token_store_cb (GObject      *source,
-                GAsyncResult *result,
-                gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-
-  g_task_propagate_boolean (G_TASK (result), NULL);
-  if (!g_task_return_error_if_cancelled (task))
-    g_task_return_boolean (task, TRUE);
-}
-
-static gboolean
-parse_login_reply (ImgscanClient  *self,
-                   GBytes         *body,
-                   GError        **error)
-{
-  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
-  gsize size = 0;
-  const char *text = g_bytes_get_data (body, &size);
-  JsonNode *root;
-  JsonObject *obj;
-  JsonNode *node;
-  const char *token;
-  GDateTime *expires = NULL;
-
-  if (size == 0 || !json_parser_load_from_data (parser, text, size, NULL)
-      || (root = json_parser_get_root (parser)) == NULL || !JSON_NODE_HOLDS_OBJECT (root))
-    goto invalid;
-  obj = json_node_get_object (root);
-  node = json_object_get_member (obj, "access_token");
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
-    goto invalid;
-  token = json_node_get_string (node);
-  if (token == NULL || *token == '\0')
-    goto invalid;
-
-  node = json_object_get_member (obj, ".expires");
-  if (node != NULL && JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING)
-    expires = g_date_time_new_from_iso8601 (json_node_get_string (node), NULL);
-  if (expires == NULL)
-    {
-      g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
-      expires = g_date_time_add (now, TOKEN_DEFAULT_LIFETIME);
-    }
-
-  forget_token (self);
-  self->token = g_strdup (token);
-  self->token_expires = expires;
-  return TRUE;
-
-invalid:
-  g_set_error (error, IMGSCAN_CLIENT_ERROR, IMGSCAN_CLIENT_ERROR_INVALID_RESPONSE,
-               _("The sign-in reply from %s is not what Copyleaks sends. Check IMGSCAN_ID_URL "
-                 "and try again."), self->id_url);
-  return FALSE;
-}
-
-static void
-login_cb (GObject      *source,
-          GAsyncResult *result,
-          gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  ImgscanClient *self = g_task_get_source_object (task);
-  TokenData *data = g_task_get_task_data (task);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GBytes) body = send_and_read_finish (result, &error);
-  guint status;
-
-  if (body == NULL)
-    {
-      if (is_transport_error (error))
-        g_task_return_error (task, network_error (self, error, FALSE));
-      else
-        g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-
-  status = soup_message_get_status (data->msg);
-  if (!SOUP_STATUS_IS_SUCCESSFUL (status))
-    {
-      g_task_return_error (task, imgscan_client_error_for_reply (IMGSCAN_REQUEST_LOGIN, status,
-                                                                 soup_message_get_reason_phrase (data->msg),
-                                                                 body));
-      return;
-    }
-  if (!parse_login_reply (self, body, &error))
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-
-  if (self->use_keyring)
-    {
-      GTask *thread_task = g_task_new (self, g_task_get_cancellable (task), token_store_cb,
-                                       g_object_ref (task));
-      KeyringJob *job = g_new0 (KeyringJob, 1);
-
-      job->email = g_strdup (self->email);
-      job->token = g_strdup (self->token);
-      job->expires = g_date_time_ref (self->token_expires);
-      g_task_set_task_data (thread_task, job, (GDestroyNotify) keyring_job_free);
-      g_task_run_in_thread (thread_task, token_store_thread);
-      g_object_unref (thread_task);
-      return;
-    }
-  g_task_return_boolean (task, TRUE);
-}
-
-static void
-token_login (GTask *task)
-{
-  ImgscanClient *self = g_task_get_source_object (task);
-  TokenData *data = g_task_get_task_data (task);
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(JsonNode) root = NULL;
-  g_autoptr(GBytes) body = NULL;
-  GError *error = NULL;
-  char *text;
-
-  if (g_task_return_error_if_cancelled (task))
-    {
-      g_object_unref (task);
-      return;
-    }
-
-  data->msg = new_message (SOUP_METHOD_POST, self->id_url, "/v3/account/login/api", &error);
-  if (data->msg == NULL)
-    {
-      g_task_return_error (task, error);
-      g_object_unref (task);
-      return;
-    }
-
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "email");
-  json_builder_add_string_value (builder, self->email);
-  json_builder_set_member_name (builder, "key");
-  json_builder_add_string_value (builder, self->key);
-  json_builder_end_object (builder);
-  root = json_builder_get_root (builder);
-  text = json_to_string (root, FALSE);
-  body = g_bytes_new_take (text, strlen (text));
-  soup_message_set_request_body_from_bytes (data->msg, "application/json", body);
-
-  if (data->progress != NULL)
-    data->progress (IMGSCAN_CLIENT_PHASE_LOGGING_IN, 0, 0, data->progress_data);
-
-  self->n_logins++;
-  send_and_read_async (self, data->msg, g_task_get_cancellable (task), login_cb, task);
 }
 
 /* ---- the check ---- */
@@ -878,7 +152,7 @@ check_token_cb (GObject      *source,
   g_autoptr(GTask) task = user_data;
   GError *error = NULL;
 
-  if (!ensure_token_finish (result, &error))
+  if (!imgscan_client_ensure_token_finish (result, &error))
     {
       g_task_return_error (task, error);
       return;
@@ -901,8 +175,10 @@ image_checked_cb (GObject      *source,
       g_task_return_error (task, error);
       return;
     }
-  ensure_token_async (g_task_get_source_object (task), FALSE, data->progress, data->progress_data,
-                      g_task_get_cancellable (task), check_token_cb, g_object_ref (task));
+  imgscan_client_ensure_token_async (g_task_get_source_object (task), FALSE,
+                                     data->progress, data->progress_data,
+                                     g_task_get_cancellable (task), check_token_cb,
+                                     g_object_ref (task));
 }
 
 static void
@@ -936,7 +212,7 @@ retry_wait_cb (GObject      *source,
   g_autoptr(GTask) task = user_data;
   GError *error = NULL;
 
-  if (!wait_finish (result, &error))
+  if (!imgscan_client_wait_finish (result, &error))
     {
       g_task_return_error (task, error);
       return;
@@ -951,8 +227,8 @@ check_retry_after (GTask  *task,
   CheckData *data = g_task_get_task_data (task);
 
   check_data_drop_message (data);
-  wait_async (wait_ms, data->progress, data->progress_data, g_task_get_cancellable (task),
-              retry_wait_cb, task);
+  imgscan_client_wait_async (wait_ms, data->progress, data->progress_data, g_task_get_cancellable (task),
+                             retry_wait_cb, task);
 }
 
 static void
@@ -963,7 +239,7 @@ relogin_cb (GObject      *source,
   g_autoptr(GTask) task = user_data;
   GError *error = NULL;
 
-  if (!ensure_token_finish (result, &error))
+  if (!imgscan_client_ensure_token_finish (result, &error))
     {
       g_task_return_error (task, error);
       return;
@@ -980,14 +256,14 @@ check_reply_cb (GObject      *source,
   ImgscanClient *self = g_task_get_source_object (task);
   CheckData *data = g_task_get_task_data (task);
   g_autoptr(GError) error = NULL;
-  g_autoptr(GBytes) body = send_and_read_finish (result, &error);
+  g_autoptr(GBytes) body = imgscan_client_send_and_read_finish (result, &error);
   g_autoptr(GError) reply_error = NULL;
   ImgscanResult *parsed;
   guint status;
 
   if (body == NULL)
     {
-      if (!is_transport_error (error))
+      if (!imgscan_client_is_transport_error (error))
         g_task_return_error (task, g_steal_pointer (&error));
       else if (!data->resent)
         {
@@ -997,7 +273,7 @@ check_reply_cb (GObject      *source,
           check_retry_after (g_steal_pointer (&task), backoff_ms (self, 0, -1));
         }
       else
-        g_task_return_error (task, network_error (self, error, data->upload_complete));
+        g_task_return_error (task, imgscan_client_network_error (self, error, data->upload_complete));
       return;
     }
 
@@ -1020,15 +296,16 @@ check_reply_cb (GObject      *source,
   if (status == SOUP_STATUS_UNAUTHORIZED && !data->relogged)
     {
       data->relogged = TRUE;
-      forget_token (self);
+      imgscan_client_forget_token (self);
       check_data_drop_message (data);
-      ensure_token_async (self, TRUE, data->progress, data->progress_data,
-                          g_task_get_cancellable (task), relogin_cb, g_object_ref (task));
+      imgscan_client_ensure_token_async (self, TRUE, data->progress, data->progress_data,
+                                         g_task_get_cancellable (task), relogin_cb, g_object_ref (task));
       return;
     }
   if ((status == 429 || status == 503) && data->n_backoffs < MAX_BACKOFF_RETRIES)
     {
-      gint64 retry_after = imgscan_client_parse_retry_after (soup_message_get_response_headers (data->msg));
+      SoupMessageHeaders *headers = soup_message_get_response_headers (data->msg);
+      gint64 retry_after = imgscan_client_parse_retry_after (headers);
 
       check_retry_after (g_steal_pointer (&task), backoff_ms (self, data->n_backoffs++, retry_after));
       return;
@@ -1091,21 +368,21 @@ file_opened_cb (GObject      *source,
 
   escaped_id = g_uri_escape_string (data->scan_id, NULL, FALSE);
   path = g_strdup_printf ("/v1/image-plagiarism-detector/%s/check", escaped_id);
-  data->msg = new_message (SOUP_METHOD_POST, self->api_url, path, &error);
+  data->msg = imgscan_client_new_message (SOUP_METHOD_POST, self->api_url, path, &error);
   if (data->msg == NULL)
     {
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
-  set_bearer (self, data->msg);
+  imgscan_client_set_bearer (self, data->msg);
   content_type = g_strdup_printf ("multipart/form-data; boundary=%s", boundary);
   soup_message_set_request_body (data->msg, content_type, body, data->upload_total);
   g_signal_connect (data->msg, "wrote-body-data", G_CALLBACK (wrote_body_data_cb), data);
   g_signal_connect (data->msg, "wrote-body", G_CALLBACK (wrote_body_cb), data);
 
   check_report (data, IMGSCAN_CLIENT_PHASE_UPLOADING, 0, data->upload_total);
-  send_and_read_async (self, data->msg, g_task_get_cancellable (task), check_reply_cb,
-                       g_object_ref (task));
+  imgscan_client_send_and_read_async (self, data->msg, g_task_get_cancellable (task), check_reply_cb,
+                                      g_object_ref (task));
 }
 
 /* Opens the file afresh for every attempt: a body stream can be sent only once. */
@@ -1229,49 +506,6 @@ imgscan_client_check_was_resent (ImgscanClient *self,
   return data->resent;
 }
 
-/* ---- login ---- */
-
-static void
-login_done_cb (GObject      *source,
-               GAsyncResult *result,
-               gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  GError *error = NULL;
-
-  if (ensure_token_finish (result, &error))
-    g_task_return_boolean (task, TRUE);
-  else
-    g_task_return_error (task, error);
-}
-
-void
-imgscan_client_login_async (ImgscanClient       *self,
-                            GCancellable        *cancellable,
-                            GAsyncReadyCallback  callback,
-                            gpointer             user_data)
-{
-  GTask *task;
-
-  g_return_if_fail (IMGSCAN_IS_CLIENT (self));
-
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, imgscan_client_login_async);
-  ensure_token_async (self, TRUE, NULL, NULL, cancellable, login_done_cb, task);
-}
-
-gboolean
-imgscan_client_login_finish (ImgscanClient  *self,
-                             GAsyncResult   *result,
-                             GError        **error)
-{
-  g_return_val_if_fail (IMGSCAN_IS_CLIENT (self), FALSE);
-  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == imgscan_client_login_async, FALSE);
-
-  return g_task_propagate_boolean (G_TASK (result), error);
-}
-
 /* ---- credits ---- */
 
 typedef struct
@@ -1297,7 +531,7 @@ credits_token_cb (GObject      *source,
   g_autoptr(GTask) task = user_data;
   GError *error = NULL;
 
-  if (!ensure_token_finish (result, &error))
+  if (!imgscan_client_ensure_token_finish (result, &error))
     {
       g_task_return_error (task, error);
       return;
@@ -1314,7 +548,7 @@ credits_reply_cb (GObject      *source,
   ImgscanClient *self = g_task_get_source_object (task);
   CreditsData *data = g_task_get_task_data (task);
   g_autoptr(GError) error = NULL;
-  g_autoptr(GBytes) body = send_and_read_finish (result, &error);
+  g_autoptr(GBytes) body = imgscan_client_send_and_read_finish (result, &error);
   g_autoptr(JsonParser) parser = json_parser_new_immutable ();
   JsonNode *root;
   JsonNode *amount;
@@ -1324,8 +558,8 @@ credits_reply_cb (GObject      *source,
 
   if (body == NULL)
     {
-      if (is_transport_error (error))
-        g_task_return_error (task, network_error (self, error, FALSE));
+      if (imgscan_client_is_transport_error (error))
+        g_task_return_error (task, imgscan_client_network_error (self, error, FALSE));
       else
         g_task_return_error (task, g_steal_pointer (&error));
       return;
@@ -1334,16 +568,17 @@ credits_reply_cb (GObject      *source,
   if (status == SOUP_STATUS_UNAUTHORIZED && !data->relogged)
     {
       data->relogged = TRUE;
-      forget_token (self);
-      ensure_token_async (self, TRUE, NULL, NULL, g_task_get_cancellable (task),
-                          credits_token_cb, g_object_ref (task));
+      imgscan_client_forget_token (self);
+      imgscan_client_ensure_token_async (self, TRUE, NULL, NULL, g_task_get_cancellable (task),
+                                         credits_token_cb, g_object_ref (task));
       return;
     }
   if (!SOUP_STATUS_IS_SUCCESSFUL (status))
     {
+      const char *reason = soup_message_get_reason_phrase (data->msg);
+
       g_task_return_error (task, imgscan_client_error_for_reply (IMGSCAN_REQUEST_CREDITS, status,
-                                                                 soup_message_get_reason_phrase (data->msg),
-                                                                 body));
+                                                                 reason, body));
       return;
     }
 
@@ -1369,15 +604,16 @@ credits_send (GTask *task)
   GError *error = NULL;
 
   g_clear_object (&data->msg);
-  data->msg = new_message (SOUP_METHOD_GET, self->api_url, "/v3/scans/credits", &error);
+  data->msg = imgscan_client_new_message (SOUP_METHOD_GET, self->api_url, "/v3/scans/credits", &error);
   if (data->msg == NULL)
     {
       g_task_return_error (task, error);
       g_object_unref (task);
       return;
     }
-  set_bearer (self, data->msg);
-  send_and_read_async (self, data->msg, g_task_get_cancellable (task), credits_reply_cb, task);
+  imgscan_client_set_bearer (self, data->msg);
+  imgscan_client_send_and_read_async (self, data->msg, g_task_get_cancellable (task),
+                                      credits_reply_cb, task);
 }
 
 void
@@ -1393,7 +629,7 @@ imgscan_client_get_credits_async (ImgscanClient       *self,
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, imgscan_client_get_credits_async);
   g_task_set_task_data (task, g_new0 (CreditsData, 1), (GDestroyNotify) credits_data_free);
-  ensure_token_async (self, FALSE, NULL, NULL, cancellable, credits_token_cb, task);
+  imgscan_client_ensure_token_async (self, FALSE, NULL, NULL, cancellable, credits_token_cb, task);
 }
 
 gint64
@@ -1430,8 +666,8 @@ imgscan_client_finalize (GObject *object)
   g_free (self->id_url);
   g_free (self->api_url);
   g_free (self->email);
-  wipe_string (&self->key);
-  forget_token (self);
+  imgscan_client_wipe_string (&self->key);
+  imgscan_client_forget_token (self);
 
   G_OBJECT_CLASS (imgscan_client_parent_class)->finalize (object);
 }
@@ -1568,12 +804,12 @@ imgscan_client_set_credentials (ImgscanClient *self,
 
   if (g_strcmp0 (email, self->email) != 0)
     {
-      forget_token (self);
+      imgscan_client_forget_token (self);
       g_free (self->email);
       self->email = g_strdup (email);
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_EMAIL]);
     }
-  wipe_string (&self->key);
+  imgscan_client_wipe_string (&self->key);
   self->key = g_strdup (key);
 }
 
@@ -1588,10 +824,10 @@ imgscan_client_load_credentials (ImgscanClient  *self,
 
   g_return_val_if_fail (IMGSCAN_IS_CLIENT (self), FALSE);
 
-  found = lookup_credentials (self->use_keyring, &email, &key, cancellable, error);
+  found = imgscan_client_lookup_credentials (self->use_keyring, &email, &key, cancellable, error);
   if (found)
     imgscan_client_set_credentials (self, email, key);
-  wipe_string (&key);
+  imgscan_client_wipe_string (&key);
   return found;
 }
 

@@ -76,7 +76,8 @@ imgscan_upload_stream_read (GInputStream  *stream,
       if (n == 0)
         {
           g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_PARTIAL_INPUT,
-                               _("The photo got shorter while it was being sent; it may have been edited or moved. Try again"));
+                               _("The photo got shorter while it was being sent; it may "
+                                 "have been edited or moved. Try again"));
           return -1;
         }
     }
