@@ -60,13 +60,14 @@ on_size_prepared (GdkPixbufLoader *loader,
                               MAX (1, (int)(height * scale + 0.5)));
 }
 
-GdkPixbuf *
-imgscan_thumbnail_decode (const guint8  *data,
-                          gsize          length,
-                          int            size,
-                          GError       **error)
+static GdkPixbuf *
+decode_with (GdkPixbufLoader  *loader,
+             const guint8     *data,
+             gsize             length,
+             int               size,
+             gboolean         *too_big,
+             GError          **error)
 {
-  g_autoptr(GdkPixbufLoader) loader = gdk_pixbuf_loader_new ();
   g_autoptr(GError) local_error = NULL;
   SizeState state = { size, FALSE, 0, 0 };
   GdkPixbuf *pixbuf;
@@ -79,6 +80,7 @@ imgscan_thumbnail_decode (const guint8  *data,
   if (!gdk_pixbuf_loader_close (loader, ok ? &local_error : NULL))
     ok = FALSE;
 
+  *too_big = state.too_big;
   if (state.too_big)
     {
       g_set_error (error, IMGSCAN_THUMBNAIL_ERROR, IMGSCAN_THUMBNAIL_ERROR_NOT_IMAGE,
@@ -100,18 +102,60 @@ imgscan_thumbnail_decode (const guint8  *data,
 }
 
 GdkPixbuf *
+imgscan_thumbnail_decode (const guint8  *data,
+                          gsize          length,
+                          int            size,
+                          const char    *mime_type,
+                          GError       **error)
+{
+  g_autoptr(GdkPixbufLoader) loader = NULL;
+  gboolean too_big = FALSE;
+
+  /* The declared type first: it needs no MIME sniffing (and so no shared-mime-info).
+   * Servers do lie about types, so on failure the content decides. */
+  if (mime_type != NULL && g_str_has_prefix (mime_type, "image/"))
+    loader = gdk_pixbuf_loader_new_with_mime_type (mime_type, NULL);
+
+  if (loader != NULL)
+    {
+      g_autoptr(GError) typed_error = NULL;
+      GdkPixbuf *pixbuf = decode_with (loader, data, length, size, &too_big, &typed_error);
+
+      if (pixbuf != NULL || too_big)
+        {
+          if (typed_error != NULL)
+            g_propagate_error (error, g_steal_pointer (&typed_error));
+          return pixbuf;
+        }
+      g_clear_object (&loader);
+    }
+
+  loader = gdk_pixbuf_loader_new ();
+  return decode_with (loader, data, length, size, &too_big, error);
+}
+
+GdkPixbuf *
 imgscan_thumbnail_cache_read (GFile *file,
                               int    size)
 {
   g_autofree char *path = g_file_get_path (file);
   g_autoptr(GError) error = NULL;
+  g_autoptr(GMappedFile) mapped = g_mapped_file_new (path, FALSE, &error);
   GdkPixbuf *pixbuf;
 
-  /* The cache holds our own small PNGs; the scale bound guards against tampering. */
-  pixbuf = gdk_pixbuf_new_from_file_at_scale (path, size, size, TRUE, &error);
-  if (pixbuf == NULL && !g_error_matches (error, G_FILE_ERROR, G_FILE_ERROR_NOENT))
+  if (mapped == NULL)
+    {
+      if (!g_error_matches (error, G_FILE_ERROR, G_FILE_ERROR_NOENT))
+        g_debug ("Ignoring cached thumbnail %s: %s", path, error->message);
+      return NULL;
+    }
+
+  /* The cache holds our own small PNGs; the size bound guards against tampering. */
+  pixbuf = imgscan_thumbnail_decode ((const guint8 *)g_mapped_file_get_contents (mapped),
+                                     g_mapped_file_get_length (mapped), size, "image/png", &error);
+  if (pixbuf == NULL)
     g_debug ("Ignoring cached thumbnail %s: %s", path, error->message);
-  else if (pixbuf != NULL)
+  else
     g_utime (path, NULL);   /* recently used: pruned last */
 
   return pixbuf;

@@ -60,6 +60,7 @@ typedef struct
   SoupMessage            *msg;
   GInputStream           *stream;
   GByteArray             *data;
+  char                   *mime_type;   /* as the server declared it */
 } Load;
 
 typedef struct
@@ -329,6 +330,7 @@ load_free (Load *load)
   g_clear_object (&load->msg);
   g_clear_object (&load->stream);
   g_clear_pointer (&load->data, g_byte_array_unref);
+  g_clear_pointer (&load->mime_type, g_free);
   g_clear_object (&load->self);
   g_free (load);
 }
@@ -453,7 +455,8 @@ decode_thread (GTask        *task,
   GError *error = NULL;
   GdkPixbuf *pixbuf;
 
-  pixbuf = imgscan_thumbnail_decode (load->data->data, load->data->len, load->size, &error);
+  pixbuf = imgscan_thumbnail_decode (load->data->data, load->data->len, load->size,
+                                     load->mime_type, &error);
   if (pixbuf == NULL)
     {
       g_task_return_error (task, error);
@@ -599,6 +602,7 @@ send_cb (GObject      *object,
       return;
     }
 
+  load->mime_type = g_strdup (soup_message_headers_get_content_type (headers, NULL));
   load->data = g_byte_array_new ();
   read_next (load);
 }

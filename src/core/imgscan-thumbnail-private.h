@@ -10,10 +10,12 @@
 G_BEGIN_DECLS
 
 /* At most @size×@size, aspect kept; NOT_IMAGE for anything GdkPixbuf cannot decode or
- * whose canvas would cost too much memory to decode. */
+ * whose canvas would cost too much memory to decode. @mime_type: the type the server
+ * declared, or NULL. */
 GdkPixbuf *imgscan_thumbnail_decode      (const guint8  *data,
                                           gsize          length,
                                           int            size,
+                                          const char    *mime_type,
                                           GError       **error);
 /* The cached thumbnail in @file, or NULL; a hit refreshes its modification time. */
 GdkPixbuf *imgscan_thumbnail_cache_read  (GFile         *file,
