@@ -22,6 +22,7 @@ struct _ImgscanResultsView
   GtkLabel      *counts_label;
   GtkLabel      *credits_label;
   GtkLabel      *full_empty_label;
+  GtkLabel      *group_label;
   GtkListView   *full_list;
   GtkStackPage  *full_page;
   GtkLabel      *headline_label;
@@ -31,6 +32,7 @@ struct _ImgscanResultsView
   GtkListView   *other_list;
   GtkStackPage  *other_page;
   GtkLabel      *partial_empty_label;
+  GtkImage      *photo_image;
   GtkListView   *partial_list;
   GtkStackPage  *partial_page;
   GtkLabel      *sandbox_label;
@@ -40,6 +42,8 @@ struct _ImgscanResultsView
 };
 
 G_DEFINE_FINAL_TYPE (ImgscanResultsView, imgscan_results_view, GTK_TYPE_WIDGET)
+
+static void ensure_visible_model (ImgscanResultsView *self);
 
 static void
 setup_row (GtkSignalListItemFactory *factory,
@@ -192,8 +196,10 @@ update_summary (ImgscanResultsView *self,
     gtk_stack_set_visible_child_name (self->lists_stack, "full");
   else if (n_partial > 0)
     gtk_stack_set_visible_child_name (self->lists_stack, "partial");
-  else
+  else if (n_other > 0)
     gtk_stack_set_visible_child_name (self->lists_stack, "other");
+  else
+    gtk_stack_set_visible_child_name (self->lists_stack, "full");
 
   if (n_total == 0)
     {
@@ -219,12 +225,15 @@ imgscan_results_view_set_result (ImgscanResultsView *self,
 
   g_set_object (&self->result, result);
 
-  /* The result already holds one model per kind: each list binds only its visible rows. */
-  set_list_model (self->full_list, imgscan_result_get_full_matches (result));
-  set_list_model (self->partial_list, imgscan_result_get_partial_matches (result));
-  set_list_model (self->other_list, imgscan_result_get_other_matches (result));
+  /* The result already holds one model per kind, and each list binds only the rows it
+   * shows. A group gets its model when it is first shown: a hidden list would still
+   * build its rows. */
+  set_list_model (self->full_list, NULL);
+  set_list_model (self->partial_list, NULL);
+  set_list_model (self->other_list, NULL);
 
   update_summary (self, sandbox, from_history);
+  ensure_visible_model (self);
 }
 
 ImgscanResult *
@@ -233,6 +242,17 @@ imgscan_results_view_get_result (ImgscanResultsView *self)
   g_return_val_if_fail (IMGSCAN_IS_RESULTS_VIEW (self), NULL);
 
   return self->result;
+}
+
+void
+imgscan_results_view_set_photo (ImgscanResultsView *self,
+                                GdkPaintable       *photo)
+{
+  g_return_if_fail (IMGSCAN_IS_RESULTS_VIEW (self));
+  g_return_if_fail (photo == NULL || GDK_IS_PAINTABLE (photo));
+
+  gtk_image_set_from_paintable (self->photo_image, photo);
+  gtk_widget_set_visible (GTK_WIDGET (self->photo_image), photo != NULL);
 }
 
 void
@@ -344,6 +364,7 @@ imgscan_results_view_class_init (ImgscanResultsViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ImgscanResultsView, full_empty_label);
   gtk_widget_class_bind_template_child (widget_class, ImgscanResultsView, full_list);
   gtk_widget_class_bind_template_child (widget_class, ImgscanResultsView, full_page);
+  gtk_widget_class_bind_template_child (widget_class, ImgscanResultsView, group_label);
   gtk_widget_class_bind_template_child (widget_class, ImgscanResultsView, headline_label);
   gtk_widget_class_bind_template_child (widget_class, ImgscanResultsView, lists_stack);
   gtk_widget_class_bind_template_child (widget_class, ImgscanResultsView, none_page);
@@ -353,9 +374,58 @@ imgscan_results_view_class_init (ImgscanResultsViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ImgscanResultsView, partial_empty_label);
   gtk_widget_class_bind_template_child (widget_class, ImgscanResultsView, partial_list);
   gtk_widget_class_bind_template_child (widget_class, ImgscanResultsView, partial_page);
+  gtk_widget_class_bind_template_child (widget_class, ImgscanResultsView, photo_image);
   gtk_widget_class_bind_template_child (widget_class, ImgscanResultsView, sandbox_label);
   gtk_widget_class_bind_template_child (widget_class, ImgscanResultsView, summary_box);
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+}
+
+static void
+ensure_visible_model (ImgscanResultsView *self)
+{
+  const char *group = gtk_stack_get_visible_child_name (self->lists_stack);
+  GtkListView *list;
+  GListModel *model;
+
+  if (self->result == NULL || group == NULL)
+    return;
+
+  if (g_str_equal (group, "full"))
+    {
+      list = self->full_list;
+      model = imgscan_result_get_full_matches (self->result);
+    }
+  else if (g_str_equal (group, "partial"))
+    {
+      list = self->partial_list;
+      model = imgscan_result_get_partial_matches (self->result);
+    }
+  else
+    {
+      list = self->other_list;
+      model = imgscan_result_get_other_matches (self->result);
+    }
+
+  if (gtk_list_view_get_model (list) == NULL)
+    set_list_model (list, model);
+}
+
+/* Says what the visible group means: "partial" is not obvious to everyone. */
+static void
+on_group_changed (ImgscanResultsView *self)
+{
+  const char *group = gtk_stack_get_visible_child_name (self->lists_stack);
+  const char *text = "";
+
+  if (g_strcmp0 (group, "full") == 0)
+    text = _("Exact or near-exact copies of your photo, and the pages that show them");
+  else if (g_strcmp0 (group, "partial") == 0)
+    text = _("Edited versions of your photo (cropped, resized, recoloured…), and the pages that show them");
+  else if (g_strcmp0 (group, "other") == 0)
+    text = _("Matches of a kind this version of ImgScan does not know");
+
+  gtk_label_set_text (self->group_label, text);
+  ensure_visible_model (self);
 }
 
 static void
@@ -364,6 +434,10 @@ imgscan_results_view_init (ImgscanResultsView *self)
   GtkListView *lists[3];
 
   gtk_widget_init_template (GTK_WIDGET (self));
+
+  g_signal_connect_object (self->lists_stack, "notify::visible-child-name",
+                           G_CALLBACK (on_group_changed), self, G_CONNECT_SWAPPED);
+  on_group_changed (self);
 
   lists[0] = self->full_list;
   lists[1] = self->partial_list;

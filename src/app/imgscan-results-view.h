@@ -20,6 +20,9 @@ void           imgscan_results_view_set_result       (ImgscanResultsView *self,
                                                       gboolean            sandbox,
                                                       gboolean            from_history);
 ImgscanResult *imgscan_results_view_get_result       (ImgscanResultsView *self);
+/* A small picture of the scanned photo beside the summary; NULL hides it. */
+void           imgscan_results_view_set_photo        (ImgscanResultsView *self,
+                                                      GdkPaintable       *photo);
 /* Drops the result: rows unbind and their thumbnails stop loading. */
 void           imgscan_results_view_clear            (ImgscanResultsView *self);
 

@@ -230,6 +230,14 @@ imgscan_scan_view_set_progress (ImgscanScanView    *self,
   gtk_label_set_text (self->status_label, text);
 }
 
+GdkPaintable *
+imgscan_scan_view_get_preview (ImgscanScanView *self)
+{
+  g_return_val_if_fail (IMGSCAN_IS_SCAN_VIEW (self), NULL);
+
+  return gtk_picture_get_paintable (self->preview);
+}
+
 gboolean
 imgscan_scan_view_has_preview (ImgscanScanView *self)
 {

@@ -28,6 +28,8 @@ void         imgscan_scan_view_set_progress  (ImgscanScanView    *self,
                                               guint64             total);
 /* Stops the preview decode and the progress pulse. */
 void         imgscan_scan_view_stop          (ImgscanScanView    *self);
+/* Nullable: the decoded preview, once shown. */
+GdkPaintable *imgscan_scan_view_get_preview  (ImgscanScanView    *self);
 /* For tests: TRUE once the preview is shown. */
 gboolean     imgscan_scan_view_has_preview   (ImgscanScanView    *self);
 const char  *imgscan_scan_view_get_status    (ImgscanScanView    *self);

@@ -20,6 +20,7 @@ struct _ImgscanThumbnail
   GCancellable          *cancellable;
   char                  *url;
   ImgscanThumbnailState  state;
+  guint                  start_id;
 };
 
 G_DEFINE_FINAL_TYPE (ImgscanThumbnail, imgscan_thumbnail, GTK_TYPE_WIDGET)
@@ -72,11 +73,34 @@ load_cb (GObject      *object,
   gtk_image_set_pixel_size (self->image, IMGSCAN_THUMBNAIL_SIZE);
 }
 
+static gboolean
+start_load_cb (gpointer user_data)
+{
+  ImgscanThumbnail *self = user_data;
+
+  self->start_id = 0;
+
+  /* The cancellable carries the load: every way a row lets go of it cancels it first,
+   * so a live one always belongs to a live widget. */
+  self->cancellable = g_cancellable_new ();
+  g_object_set_data (G_OBJECT (self->cancellable), "imgscan-thumbnail", self);
+  imgscan_thumbnail_loader_load_async (imgscan_thumbnail_loader_get_default (),
+                                       self->url,
+                                       IMGSCAN_THUMBNAIL_SIZE * 2,
+                                       self->cancellable,
+                                       load_cb,
+                                       g_object_ref (self->cancellable));
+
+  return G_SOURCE_REMOVE;
+}
+
 void
 imgscan_thumbnail_set_url (ImgscanThumbnail *self,
                            const char       *url)
 {
   g_return_if_fail (IMGSCAN_IS_THUMBNAIL (self));
+
+  g_clear_handle_id (&self->start_id, g_source_remove);
 
   if (self->cancellable != NULL)
     {
@@ -98,16 +122,9 @@ imgscan_thumbnail_set_url (ImgscanThumbnail *self,
   self->state = IMGSCAN_THUMBNAIL_STATE_LOADING;
   set_icon (self, "image-x-generic-symbolic");
 
-  /* The cancellable carries the load: every way a row lets go of it cancels it first,
-   * so a live one always belongs to a live widget. */
-  self->cancellable = g_cancellable_new ();
-  g_object_set_data (G_OBJECT (self->cancellable), "imgscan-thumbnail", self);
-  imgscan_thumbnail_loader_load_async (imgscan_thumbnail_loader_get_default (),
-                                       url,
-                                       IMGSCAN_THUMBNAIL_SIZE * 2,
-                                       self->cancellable,
-                                       load_cb,
-                                       g_object_ref (self->cancellable));
+  /* Start after the frame that shows the row: binding a screenful of rows stays cheap,
+   * and a row that scrolls past within one frame never costs a request. */
+  self->start_id = g_idle_add_full (G_PRIORITY_LOW, start_load_cb, self, NULL);
 }
 
 const char *
@@ -150,6 +167,7 @@ imgscan_thumbnail_unmap (GtkWidget *widget)
   /* Hidden before it arrived (window closed, page switched): stop the download. */
   if (self->state == IMGSCAN_THUMBNAIL_STATE_LOADING)
     {
+      g_clear_handle_id (&self->start_id, g_source_remove);
       g_cancellable_cancel (self->cancellable);
       g_clear_object (&self->cancellable);
       self->state = IMGSCAN_THUMBNAIL_STATE_EMPTY;
@@ -179,6 +197,7 @@ imgscan_thumbnail_dispose (GObject *object)
 {
   ImgscanThumbnail *self = IMGSCAN_THUMBNAIL (object);
 
+  g_clear_handle_id (&self->start_id, g_source_remove);
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   if (self->image != NULL)

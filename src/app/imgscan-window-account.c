@@ -473,27 +473,44 @@ typedef struct
   gpointer            user_data;
 } Confirm;
 
+/* Exactly once per question: answered, cancelled, or the dialog went with its window. */
 static void
-confirm_response_cb (AdwMessageDialog *dialog,
-                     const char       *response,
-                     Confirm          *confirm)
+confirm_done (Confirm          *confirm,
+              AdwMessageDialog *dialog,
+              gboolean          go,
+              gboolean          declined)
 {
-  ImgscanWindow *self = confirm->self;
-  gboolean cancelled = g_cancellable_is_cancelled (confirm->cancellable);
-  gboolean go = !cancelled && g_strcmp0 (response, "scan") == 0;
-
   g_signal_handlers_disconnect_by_data (dialog, confirm);
   g_signal_handler_disconnect (confirm->cancellable, confirm->cancelled_id);
 
   /* Declined: back to the start, nothing sent. */
-  if (!go && !cancelled)
-    gtk_widget_activate_action (GTK_WIDGET (self), "win.cancel", NULL);
+  if (declined)
+    gtk_widget_activate_action (GTK_WIDGET (confirm->self), "win.cancel", NULL);
 
   confirm->func (confirm->user_data, go);
 
   g_object_unref (confirm->self);
   g_object_unref (confirm->cancellable);
   g_free (confirm);
+}
+
+static void
+confirm_response_cb (AdwMessageDialog *dialog,
+                     const char       *response,
+                     Confirm          *confirm)
+{
+  gboolean cancelled = g_cancellable_is_cancelled (confirm->cancellable);
+  gboolean go = !cancelled && g_strcmp0 (response, "scan") == 0;
+
+  confirm_done (confirm, dialog, go, !go && !cancelled);
+}
+
+static void
+confirm_destroy_cb (AdwMessageDialog *dialog,
+                    Confirm          *confirm)
+{
+  /* Destroyed with its window before any answer: nothing is sent. */
+  confirm_done (confirm, dialog, FALSE, FALSE);
 }
 
 static void
@@ -552,6 +569,8 @@ _imgscan_window_confirm_scan (ImgscanWindow      *self,
   confirm->cancelled_id = g_signal_connect_object (cancellable, "cancelled",
                                                    G_CALLBACK (confirm_cancelled_cb), dialog, 0);
   g_signal_connect (dialog, "response", G_CALLBACK (confirm_response_cb), confirm);
+  g_signal_connect (dialog, "destroy", G_CALLBACK (confirm_destroy_cb), confirm);
+  gtk_window_set_destroy_with_parent (GTK_WINDOW (dialog), TRUE);
 
   g_set_weak_pointer (&account->confirm, dialog);
   gtk_window_present (GTK_WINDOW (dialog));

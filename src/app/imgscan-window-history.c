@@ -415,6 +415,15 @@ reopen_cb (GObject      *object,
     }
 
   imgscan_window_show_result (self, result, TRUE);
+  if (reopen->preview != NULL)
+    {
+      g_autoptr(GdkTexture) texture = gdk_texture_new_for_pixbuf (reopen->preview);
+
+      imgscan_results_view_set_photo (IMGSCAN_RESULTS_VIEW (imgscan_window_get_results_view (self)),
+                                      GDK_PAINTABLE (texture));
+    }
+  else
+    imgscan_results_view_set_photo (IMGSCAN_RESULTS_VIEW (imgscan_window_get_results_view (self)), NULL);
   /* The sandbox marker belongs to the kept scan, not to today's setting. */
   sandbox = imgscan_history_entry_get_sandbox (reopen->entry);
   if (sandbox != imgscan_window_get_sandbox (self))

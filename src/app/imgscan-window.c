@@ -75,11 +75,11 @@ show_error (ImgscanWindow *self,
   gboolean retry = FALSE;
   g_autofree char *description = NULL;
 
+  /* The core's messages already say what to do; add advice only where they may not. */
   if (error->domain == IMGSCAN_IMAGE_ERROR)
     {
       title = _("This photo cannot be scanned");
-      advice = _("Nothing was sent. Choose another photo: JPEG, PNG, GIF, BMP, WebP, ICO or camera RAW, "
-                 "under 20 MB and 75 megapixels.");
+      advice = _("Nothing was sent.");
     }
   else if (error->domain == IMGSCAN_CLIENT_ERROR)
     {
@@ -87,32 +87,26 @@ show_error (ImgscanWindow *self,
         {
         case IMGSCAN_CLIENT_ERROR_INVALID_INPUT:
           title = _("Copyleaks refused the request");
-          advice = _("Check the photo and try another one.");
           break;
         case IMGSCAN_CLIENT_ERROR_NO_CREDENTIALS:
           set_state (self, "no-credentials");
           return;
         case IMGSCAN_CLIENT_ERROR_AUTHENTICATION:
           title = _("Copyleaks did not accept your account");
-          advice = _("Check the email and API key (IMGSCAN_EMAIL and IMGSCAN_API_KEY, or “imgscan-cli login”).");
           break;
         case IMGSCAN_CLIENT_ERROR_NOT_ENOUGH_CREDITS:
           title = _("Not enough credits");
-          advice = _("Add credits to your Copyleaks account, or turn on sandbox mode for free test scans.");
           break;
         case IMGSCAN_CLIENT_ERROR_RATE_LIMITED:
           title = _("Too many requests");
-          advice = _("Copyleaks asks to slow down. Wait a few minutes, then retry.");
           retry = TRUE;
           break;
         case IMGSCAN_CLIENT_ERROR_MAINTENANCE:
           title = _("Copyleaks is under maintenance");
-          advice = _("Retry in a while.");
           retry = TRUE;
           break;
         case IMGSCAN_CLIENT_ERROR_SERVER:
           title = _("Copyleaks had a problem");
-          advice = _("This is on Copyleaks’ side. Retry in a moment.");
           retry = TRUE;
           break;
         case IMGSCAN_CLIENT_ERROR_NETWORK:
@@ -198,6 +192,7 @@ keep_cb (GObject      *object,
 
   /* Shown once compared with the previous scan of the same photo (imgscan-window-history.c). */
   _imgscan_window_show_new_result (self, result, entry, scan->cancellable);
+  imgscan_results_view_set_photo (self->results_view, imgscan_scan_view_get_preview (self->scan_view));
 
   if (entry == NULL)
     {
@@ -471,6 +466,7 @@ imgscan_window_show_result (ImgscanWindow *self,
     cancel_scan (self);
 
   imgscan_results_view_set_result (self->results_view, result, self->sandbox, from_history);
+  imgscan_results_view_set_photo (self->results_view, NULL);
   filename = imgscan_result_get_filename (result);
   if (filename != NULL && *filename != '\0')
     adw_window_title_set_subtitle (self->window_title, filename);
