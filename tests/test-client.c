@@ -7,9 +7,11 @@
 
 #include <gdk-pixbuf/gdk-pixbuf.h>
 #include <glib/gstdio.h>
+#include <libsoup/soup.h>
 #include <string.h>
 
 #include "imgscan-core.h"
+#include "imgscan-upload-stream.h"
 #include "mock-server.h"
 
 /* Waits shrink to a thousandth: the retry logic runs, the suite stays fast. */
@@ -893,6 +895,173 @@ test_finish_checks_source (Fixture       *f,
   g_assert_no_error (error);
 }
 
+/* ---- the upload stream on its own ---- */
+
+static GBytes *
+read_all (GInputStream  *stream,
+          GError       **error)
+{
+  g_autoptr(GOutputStream) out = g_memory_output_stream_new_resizable ();
+
+  /* Small reads, so every boundary between the three pieces is crossed mid-read. */
+  for (;;)
+    {
+      char buffer[7];
+      gssize n = g_input_stream_read (stream, buffer, sizeof buffer, NULL, error);
+
+      if (n < 0)
+        return NULL;
+      if (n == 0)
+        break;
+      g_output_stream_write_all (out, buffer, n, NULL, NULL, NULL);
+    }
+  g_output_stream_close (out, NULL, NULL);
+  return g_memory_output_stream_steal_as_bytes (G_MEMORY_OUTPUT_STREAM (out));
+}
+
+static void
+test_upload_stream (void)
+{
+  g_autoptr(GBytes) prefix = g_bytes_new_static ("<head>", 6);
+  g_autoptr(GBytes) suffix = g_bytes_new_static ("<tail>", 6);
+  g_autoptr(GInputStream) file = g_memory_input_stream_new_from_data ("0123456789ABC", 13, NULL);
+  g_autoptr(GInputStream) stream = NULL;
+  g_autoptr(GInputStream) short_file = g_memory_input_stream_new_from_data ("0123", 4, NULL);
+  g_autoptr(GInputStream) short_stream = NULL;
+  g_autoptr(GBytes) all = NULL;
+  g_autoptr(GError) error = NULL;
+
+  /* Exactly the announced size of the file is sent, even if it grew meanwhile. */
+  stream = imgscan_upload_stream_new (prefix, file, 10, suffix);
+  g_assert_cmpuint (imgscan_upload_stream_get_length (IMGSCAN_UPLOAD_STREAM (stream)), ==, 22);
+  all = read_all (stream, &error);
+  g_assert_no_error (error);
+  g_assert_cmpmem (g_bytes_get_data (all, NULL), g_bytes_get_size (all), "<head>0123456789<tail>", 22);
+
+  /* A file that shrank is an error, never a short body under a longer Content-Length. */
+  short_stream = imgscan_upload_stream_new (prefix, short_file, 10, suffix);
+  g_assert_null (read_all (short_stream, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_PARTIAL_INPUT);
+}
+
+static void
+test_multipart_framing (void)
+{
+  g_autoptr(GBytes) prefix = NULL;
+  g_autoptr(GBytes) suffix = NULL;
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(SoupMessageHeaders) headers = soup_message_headers_new (SOUP_MESSAGE_HEADERS_REQUEST);
+  g_autoptr(GByteArray) whole = g_byte_array_new ();
+  SoupMultipart *multipart;
+  SoupMessageHeaders *part_headers;
+  GBytes *part_body;
+  g_autofree char *quoted = imgscan_multipart_quote_filename ("a\"b\\c\r\nd\te.png");
+
+  g_assert_cmpstr (quoted, ==, "a%22b%5Cc%0D%0Ad%09e.png");
+
+  imgscan_multipart_build ("imgscan-test-boundary", "shot.jpg", "image/jpeg\r\nX-Evil: 1", FALSE,
+                           &prefix, &suffix);
+  g_byte_array_append (whole, g_bytes_get_data (prefix, NULL), g_bytes_get_size (prefix));
+  g_byte_array_append (whole, (const guint8 *) "JPEGDATA", 8);
+  g_byte_array_append (whole, g_bytes_get_data (suffix, NULL), g_bytes_get_size (suffix));
+  body = g_byte_array_free_to_bytes (g_steal_pointer (&whole));
+
+  soup_message_headers_set_content_type (headers, "multipart/form-data; boundary=imgscan-test-boundary", NULL);
+  multipart = soup_multipart_new_from_message (headers, body);
+  g_assert_nonnull (multipart);
+  g_assert_cmpint (soup_multipart_get_length (multipart), ==, 3);
+  g_assert_true (soup_multipart_get_part (multipart, 0, &part_headers, &part_body));
+  /* A content type that could forge a header is replaced. */
+  g_assert_cmpstr (soup_message_headers_get_content_type (part_headers, NULL), ==, "application/octet-stream");
+  g_assert_null (soup_message_headers_get_one (part_headers, "X-Evil"));
+  g_assert_cmpmem (g_bytes_get_data (part_body, NULL), g_bytes_get_size (part_body), "JPEGDATA", 8);
+  g_assert_true (soup_multipart_get_part (multipart, 2, &part_headers, &part_body));
+  g_assert_cmpmem (g_bytes_get_data (part_body, NULL), g_bytes_get_size (part_body), "false", 5);
+  soup_multipart_free (multipart);
+}
+
+/* ---- what the window's tests rely on in the mock ---- */
+
+static void
+fetch_cb (GObject      *source,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  GAsyncResult **out = user_data;
+
+  *out = g_object_ref (result);
+}
+
+static GBytes *
+fetch (Fixture     *f,
+       SoupSession *session,
+       const char  *path,
+       guint       *status)
+{
+  g_autofree char *url = g_strconcat (mock_server_get_url (f->mock), path, NULL);
+  g_autoptr(SoupMessage) msg = soup_message_new ("GET", url);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  GBytes *bytes;
+
+  soup_session_send_and_read_async (session, msg, G_PRIORITY_DEFAULT, NULL, fetch_cb, &result);
+  while (result == NULL)
+    g_main_context_iteration (f->context, TRUE);
+  bytes = soup_session_send_and_read_finish (session, result, &error);
+  g_assert_no_error (error);
+  *status = soup_message_get_status (msg);
+  return bytes;
+}
+
+static void
+test_mock_thumbnails (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autoptr(SoupSession) session = soup_session_new ();
+  g_autoptr(GBytes) png = NULL;
+  g_autoptr(GBytes) broken = NULL;
+  g_autoptr(GBytes) page = NULL;
+  g_autoptr(GBytes) missing = NULL;
+  g_autoptr(GBytes) credits = NULL;
+  g_autoptr(GdkPixbufLoader) loader = gdk_pixbuf_loader_new ();
+  g_autoptr(GdkPixbufLoader) broken_loader = gdk_pixbuf_loader_new ();
+  g_autoptr(GError) error = NULL;
+  GdkPixbuf *pixbuf;
+  guint status;
+
+  soup_session_set_proxy_resolver (session, NULL);
+  png = fetch (f, session, "/thumbs/ok-2.png", &status);
+  g_assert_cmpuint (status, ==, 200);
+  g_assert_true (gdk_pixbuf_loader_write_bytes (loader, png, &error));
+  g_assert_true (gdk_pixbuf_loader_close (loader, &error));
+  pixbuf = gdk_pixbuf_loader_get_pixbuf (loader);
+  g_assert_cmpint (gdk_pixbuf_get_width (pixbuf), ==, 64);
+  g_assert_cmpint (gdk_pixbuf_get_height (pixbuf), ==, 48);
+
+  broken = fetch (f, session, "/thumbs/broken.png", &status);
+  g_assert_cmpuint (status, ==, 200);
+  if (gdk_pixbuf_loader_write_bytes (broken_loader, broken, &error))
+    gdk_pixbuf_loader_close (broken_loader, &error);
+  else
+    gdk_pixbuf_loader_close (broken_loader, NULL);
+  g_assert_nonnull (error);
+  g_clear_error (&error);
+
+  missing = fetch (f, session, "/thumbs/nothing.png", &status);
+  g_assert_cmpuint (status, ==, 404);
+  g_assert_cmpuint (mock_server_get_n_thumbnails (f->mock), ==, 3);
+
+  page = fetch (f, session, "/pages/2.html", &status);
+  g_assert_cmpuint (status, ==, 200);
+  g_assert_nonnull (g_strstr_len (g_bytes_get_data (page, NULL), g_bytes_get_size (page), "<html>"));
+
+  /* The credits need a token. */
+  credits = fetch (f, session, "/v3/scans/credits", &status);
+  g_assert_cmpuint (status, ==, 401);
+  g_assert_cmpuint (mock_server_get_n_logins (f->mock), ==, 0);
+  g_assert_cmpuint (mock_server_get_n_requests (f->mock), ==, 5);
+}
+
 /* The system GLib has no frame pointers, so ASan's fast unwinder loses the stacks of
  * GLib's own known leaks (g_set_user_dirs under G_TEST_OPTION_ISOLATE_DIRS) and the
  * suppressions in lsan.supp cannot match them. Only sanitizer builds read this. */
@@ -974,6 +1143,9 @@ main (int   argc,
   ADD ("/client/cancel/while-logging-in", test_cancel_while_logging_in, NULL);
   ADD ("/client/cancel/before-start", test_cancel_before_start, NULL);
   ADD ("/client/finish-checks-source", test_finish_checks_source, NULL);
+  g_test_add_func ("/client/upload-stream", test_upload_stream);
+  g_test_add_func ("/client/multipart-framing", test_multipart_framing);
+  ADD ("/client/mock/thumbnails-and-pages", test_mock_thumbnails, NULL);
 
 #undef ADD
 
