@@ -72,6 +72,22 @@ make_photo (const char *name,
   return g_file_new_for_path (path);
 }
 
+/* By type: the isolated test dirs have no MIME database for sniffing. */
+static GdkPixbuf *
+load_png (GFile *file)
+{
+  g_autoptr(GdkPixbufLoader) loader = gdk_pixbuf_loader_new_with_type ("png", NULL);
+  g_autoptr(GBytes) bytes = g_file_load_bytes (file, NULL, NULL, NULL);
+  g_autoptr(GError) error = NULL;
+
+  g_assert_nonnull (bytes);
+  gdk_pixbuf_loader_write_bytes (loader, bytes, &error);
+  g_assert_no_error (error);
+  gdk_pixbuf_loader_close (loader, &error);
+  g_assert_no_error (error);
+  return g_object_ref (gdk_pixbuf_loader_get_pixbuf (loader));
+}
+
 static GFile *
 history_dir (void)
 {
@@ -229,8 +245,7 @@ test_roundtrip (void)
   /* A small preview of the photo. */
   preview = imgscan_history_entry_get_preview (entry);
   g_assert_nonnull (preview);
-  preview_pixbuf = gdk_pixbuf_new_from_file (g_file_peek_path (preview), &error);
-  g_assert_no_error (error);
+  preview_pixbuf = load_png (preview);
   g_assert_cmpint (gdk_pixbuf_get_width (preview_pixbuf), ==, 256);
   g_assert_cmpint (gdk_pixbuf_get_height (preview_pixbuf), ==, 192);
 
@@ -777,7 +792,7 @@ png_crc (const guint8 *p,
 }
 
 static void
-test_no_preview (void)
+test_previews (void)
 {
   g_autoptr(GFile) dir = history_dir ();
   g_autoptr(ImgscanHistory) history = imgscan_history_new (dir);
@@ -807,6 +822,26 @@ test_no_preview (void)
   g_assert_null (imgscan_history_entry_get_preview (entry));
   g_assert_cmpuint (imgscan_history_entry_get_size (entry), ==, len);
   g_assert_cmpstr (imgscan_history_entry_get_content_hash (entry), !=, "");
+
+  /* A JPEG photo: scaled while decoding, oriented, kept as a small PNG. */
+  {
+    g_autoptr(GdkPixbuf) big = gdk_pixbuf_new (GDK_COLORSPACE_RGB, FALSE, 8, 3000, 2000);
+    g_autofree char *jpeg_path = g_build_filename (g_get_user_cache_dir (), "DSC0001.JPG", NULL);
+    g_autoptr(GFile) jpeg = g_file_new_for_path (jpeg_path);
+    g_autoptr(GFile) preview = NULL;
+    g_autoptr(GdkPixbuf) preview_pixbuf = NULL;
+    g_autoptr(GError) error = NULL;
+
+    gdk_pixbuf_fill (big, 0xc08040ff);
+    g_assert_true (gdk_pixbuf_save (big, jpeg_path, "jpeg", &error, "quality", "80", NULL));
+    g_assert_no_error (error);
+    entry = add (history, "scan-jpeg", NULL, jpeg);
+    preview = imgscan_history_entry_get_preview (entry);
+    g_assert_nonnull (preview);
+    preview_pixbuf = load_png (preview);
+    g_assert_cmpint (gdk_pixbuf_get_width (preview_pixbuf), ==, 256);
+    g_assert_cmpint (gdk_pixbuf_get_height (preview_pixbuf), ==, 171);
+  }
 
   entry = add (history, "scan-broken", NULL, broken);
   g_assert_null (imgscan_history_entry_get_preview (entry));
@@ -854,22 +889,9 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_autoptr(GPtrArray) mime_dirs = g_ptr_array_new_with_free_func (g_free);
-
-  /* GdkPixbuf sniffs with shared-mime-info, which isolated data dirs would hide. */
-  g_auto(GStrv) data_dirs = NULL;
-  const char *xdg_data_dirs = g_getenv ("XDG_DATA_DIRS");
-
-  /* From the environment: g_get_system_data_dirs() now would leak once isolated. */
-  data_dirs = g_strsplit (xdg_data_dirs && *xdg_data_dirs ? xdg_data_dirs : "/usr/local/share:/usr/share",
-                          ":", -1);
-  for (guint i = 0; data_dirs[i] != NULL; i++)
-    g_ptr_array_add (mime_dirs, g_build_filename (data_dirs[i], "mime", NULL));
-  g_ptr_array_add (mime_dirs, NULL);
-
   g_unsetenv (FAIL_ENV);
+  /* Isolated data dirs hide shared-mime-info too: previews must not need it. */
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
-  g_content_type_set_mime_dirs ((const char * const *)mime_dirs->pdata);
   g_log_set_writer_func (capture_writer, NULL, NULL);
 
   g_test_add_func ("/history/roundtrip", test_roundtrip);
@@ -885,7 +907,7 @@ main (int   argc,
   g_test_add_func ("/history/diff", test_diff);
   g_test_add_func ("/history/async", test_async);
   g_test_add_func ("/history/changes-while-loading", test_changes_while_loading);
-  g_test_add_func ("/history/no-preview", test_no_preview);
+  g_test_add_func ("/history/previews", test_previews);
   g_test_add_func ("/history/missing-dir", test_missing_dir);
 
   return g_test_run ();

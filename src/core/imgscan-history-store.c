@@ -35,15 +35,15 @@
 
 #include "imgscan-history-entry-private.h"
 #include "imgscan-history-private.h"
+#include "imgscan-thumbnail-private.h"
 
 #define INDEX_NAME      "index.json"
 #define META_NAME       "meta.json"
 #define REPLY_NAME      "reply.json"
 #define PREVIEW_NAME    "preview.png"
 #define PREVIEW_SIZE    256
-/* Decoders other than JPEG allocate the full image before scaling: above this, no
- * preview rather than hundreds of megabytes. */
-#define PREVIEW_MAX_PIXELS_UNSCALED (16 * 1000 * 1000)
+/* Photos are under 20 MB for the API; anything much bigger is not worth mapping. */
+#define PREVIEW_MAX_FILE_SIZE (64 * 1024 * 1024)
 /* Temporary folders older than this are leftovers of a crash. */
 #define STALE_SECONDS   (60 * 60)
 
@@ -152,36 +152,65 @@ hash_image (GFile         *image,
   return TRUE;
 }
 
+/* The MIME type GdkPixbuf gives the file's extension, so that decoding needs no
+ * sniffing (shared-mime-info is missing in minimal sandboxes and isolated tests). A
+ * wrong extension only costs a second, sniffing attempt. */
+static char *
+mime_type_for_extension (const char *path)
+{
+  g_autofree char *basename = g_path_get_basename (path);
+  const char *dot = strrchr (basename, '.');
+  g_autofree char *ext = dot ? g_ascii_strdown (dot + 1, -1) : NULL;
+  GSList *formats;
+  char *mime_type = NULL;
+
+  if (ext == NULL)
+    return NULL;
+
+  formats = gdk_pixbuf_get_formats ();
+  for (GSList *l = formats; l != NULL && mime_type == NULL; l = l->next)
+    {
+      g_auto(GStrv) extensions = gdk_pixbuf_format_get_extensions (l->data);
+      g_auto(GStrv) mime_types = gdk_pixbuf_format_get_mime_types (l->data);
+
+      if (extensions != NULL && mime_types != NULL && mime_types[0] != NULL &&
+          g_strv_contains ((const char * const *)extensions, ext))
+        mime_type = g_strdup (mime_types[0]);
+    }
+  g_slist_free (formats);
+
+  return mime_type;
+}
+
 static GBytes *
 make_preview (GFile *image)
 {
   g_autofree char *path = g_file_get_path (image);
-  g_autofree char *format_name = NULL;
+  g_autofree char *mime_type = NULL;
+  g_autoptr(GMappedFile) mapped = NULL;
   g_autoptr(GdkPixbuf) pixbuf = NULL;
   g_autoptr(GdkPixbuf) oriented = NULL;
   g_autoptr(GError) error = NULL;
-  GdkPixbufFormat *format;
   char *png = NULL;
   gsize png_len;
-  int width, height;
 
   if (path == NULL)
     return NULL;
 
-  format = gdk_pixbuf_get_file_info (path, &width, &height);
-  if (format == NULL)
-    return NULL;
-
-  format_name = gdk_pixbuf_format_get_name (format);
-  if (g_strcmp0 (format_name, "jpeg") != 0 &&
-      (gint64)width * (gint64)height > PREVIEW_MAX_PIXELS_UNSCALED)
+  mapped = g_mapped_file_new (path, FALSE, &error);
+  if (mapped == NULL || g_mapped_file_get_length (mapped) > PREVIEW_MAX_FILE_SIZE)
     {
-      g_debug ("No preview for %s: %d × %d is too large to decode", path, width, height);
+      g_debug ("No preview for %s: %s", path, error ? error->message : "too large a file");
       return NULL;
     }
 
-  /* JPEG scales while decoding: a 75-megapixel photo never exists in memory. */
-  pixbuf = gdk_pixbuf_new_from_file_at_scale (path, PREVIEW_SIZE, PREVIEW_SIZE, TRUE, &error);
+  /* Scaled while decoding, like gdk_pixbuf_new_from_file_at_scale(): JPEG decodes at
+   * down to 1/8 of its size, so a 75-megapixel photo never exists in memory; other
+   * formats whose canvas would cost too much are not previewed at all. */
+  mime_type = mime_type_for_extension (path);
+  pixbuf = imgscan_thumbnail_decode ((const guint8 *)g_mapped_file_get_contents (mapped),
+                                     g_mapped_file_get_length (mapped), PREVIEW_SIZE,
+                                     mime_type, &error);
   if (pixbuf == NULL)
     {
       g_debug ("No preview for %s: %s", path, error->message);
