@@ -29,6 +29,14 @@ struct _ImgscanScanView
 
 G_DEFINE_FINAL_TYPE (ImgscanScanView, imgscan_scan_view, GTK_TYPE_WIDGET)
 
+enum {
+  PROP_0,
+  PROP_PREVIEW,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
 /* Runs in a worker thread: a 75-megapixel photo is decoded straight to preview size
  * (the JPEG loader scales while decoding), so neither the window nor memory suffers. */
 static void
@@ -85,6 +93,7 @@ decode_preview_cb (GObject      *object,
 
   gtk_picture_set_paintable (self->preview, GDK_PAINTABLE (texture));
   gtk_stack_set_visible_child_name (self->preview_stack, "preview");
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PREVIEW]);
 }
 
 static void
@@ -122,6 +131,7 @@ imgscan_scan_view_set_file (ImgscanScanView *self,
   gtk_label_set_text (self->status_label, _("Checking the photo…"));
   gtk_progress_bar_set_fraction (self->progress_bar, 0.0);
   gtk_picture_set_paintable (self->preview, NULL);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PREVIEW]);
   gtk_stack_set_visible_child_name (self->preview_stack, "loading");
   gtk_spinner_start (self->preview_spinner);
 
@@ -271,12 +281,36 @@ imgscan_scan_view_dispose (GObject *object)
 }
 
 static void
+imgscan_scan_view_get_property (GObject    *object,
+                                guint       prop_id,
+                                GValue     *value,
+                                GParamSpec *pspec)
+{
+  ImgscanScanView *self = IMGSCAN_SCAN_VIEW (object);
+
+  switch (prop_id)
+    {
+    case PROP_PREVIEW:
+      g_value_set_object (value, imgscan_scan_view_get_preview (self));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
 imgscan_scan_view_class_init (ImgscanScanViewClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = imgscan_scan_view_dispose;
+  object_class->get_property = imgscan_scan_view_get_property;
+
+  properties[PROP_PREVIEW] =
+    g_param_spec_object ("preview", NULL, NULL, GDK_TYPE_PAINTABLE,
+                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PREFIX "/imgscan-scan-view.ui");
   gtk_widget_class_bind_template_child (widget_class, ImgscanScanView, name_label);

@@ -38,6 +38,7 @@ struct _ImgscanWindow
   GFile                *last_folder;
 
   guint                 sandbox : 1;
+  guint                 showing_fresh : 1; /* the results are of the photo just scanned */
   guint                 demo : 1;
 };
 

@@ -192,7 +192,6 @@ keep_cb (GObject      *object,
 
   /* Shown once compared with the previous scan of the same photo (imgscan-window-history.c). */
   _imgscan_window_show_new_result (self, result, entry, scan->cancellable);
-  imgscan_results_view_set_photo (self->results_view, imgscan_scan_view_get_preview (self->scan_view));
 
   if (entry == NULL)
     {
@@ -466,7 +465,11 @@ imgscan_window_show_result (ImgscanWindow *self,
     cancel_scan (self);
 
   imgscan_results_view_set_result (self->results_view, result, self->sandbox, from_history);
-  imgscan_results_view_set_photo (self->results_view, NULL);
+  /* A fresh result shows the photo just scanned (its preview may still be decoding:
+   * on_preview_changed catches up); a kept one gets its own from the history. */
+  self->showing_fresh = !from_history;
+  imgscan_results_view_set_photo (self->results_view,
+                                  from_history ? NULL : imgscan_scan_view_get_preview (self->scan_view));
   filename = imgscan_result_get_filename (result);
   if (filename != NULL && *filename != '\0')
     adw_window_title_set_subtitle (self->window_title, filename);
@@ -950,6 +953,13 @@ imgscan_window_class_init (ImgscanWindowClass *klass)
 }
 
 static void
+on_preview_changed (ImgscanWindow *self)
+{
+  if (self->showing_fresh)
+    imgscan_results_view_set_photo (self->results_view, imgscan_scan_view_get_preview (self->scan_view));
+}
+
+static void
 imgscan_window_init (ImgscanWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
@@ -960,6 +970,8 @@ imgscan_window_init (ImgscanWindow *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.cancel", FALSE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.retry", FALSE);
   _imgscan_window_init_dnd (self);
+  g_signal_connect_object (self->scan_view, "notify::preview",
+                           G_CALLBACK (on_preview_changed), self, G_CONNECT_SWAPPED);
   _imgscan_window_init_history (self);
   _imgscan_window_init_account (self);
 }
