@@ -451,7 +451,7 @@ test_scan_exit_codes (Fixture       *fixture,
     { "drop-connection", NULL, 4 },
     { "invalid-json", NULL, 5 },
     { "wrong-types", NULL, 5 },
-    { "truncated", NULL, 5 },
+    { "truncated", NULL, 4 },   /* the connection closed mid-reply: a network failure */
     { "not-object", NULL, 5 },
     { "huge", NULL, 5 },
     { "401-once", NULL, 0 },
@@ -472,6 +472,18 @@ test_scan_exit_codes (Fixture       *fixture,
       g_assert_cmpint (output.status, ==, cases[i].status);
       if (cases[i].status != 0)
         assert_one_error_line (&output);
+      /* A paid reply that cannot be read is still kept, and the user told where. */
+      if (cases[i].status == 5 && !g_str_equal (cases[i].scenario, "huge"))
+        {
+          const char *saved = strstr (output.err, "The raw reply is saved as ");
+          g_autofree char *path = NULL;
+
+          g_assert_nonnull (saved);
+          path = g_strndup (saved + strlen ("The raw reply is saved as "),
+                            strlen (saved) - strlen ("The raw reply is saved as ") - strlen (".\n"));
+          g_assert_true (g_str_has_prefix (path, g_get_user_data_dir ()));
+          g_assert_true (g_file_test (path, G_FILE_TEST_IS_REGULAR));
+        }
       /* Never a loop on login. */
       g_assert_cmpuint (mock_server_get_n_logins (fixture->mock), <=, 2);
       if (cases[i].login_scenario != NULL)
@@ -497,7 +509,7 @@ test_scan_refused (Fixture       *fixture,
   run_cli (fixture, &output, "scan", text_file);
   g_assert_cmpint (output.status, ==, 2);
   assert_one_error_line (&output);
-  g_assert_nonnull (strstr (output.err, "nothing was sent"));
+  g_assert_nonnull (strstr (output.err, "Nothing was sent."));
   cli_output_clear (&output);
 
   run_cli (fixture, &output, "scan", missing);

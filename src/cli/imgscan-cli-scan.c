@@ -7,6 +7,7 @@
 
 #include "config.h"
 
+#include <errno.h>
 #include <glib/gi18n.h>
 #include <stdio.h>
 #include <string.h>
@@ -138,6 +139,37 @@ keep_in_history (ScanState *state,
   return TRUE;
 }
 
+/* A 2xx reply that cannot be read was still paid for: keep its bytes where the user can
+ * find them (the history takes only readable results). Returns the path, or NULL. */
+static char *
+keep_unreadable_reply (GBytes *raw_reply)
+{
+  g_autofree char *dir = g_build_filename (g_get_user_data_dir (), "imgscan",
+                                           "unreadable-replies", NULL);
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autofree char *stamp = g_date_time_format (now, "%Y%m%dT%H%M%SZ");
+  g_autofree char *uuid = g_uuid_string_random ();
+  g_autofree char *name = g_strdup_printf ("reply-%s-%.8s.json", stamp, uuid);
+  g_autofree char *path = g_build_filename (dir, name, NULL);
+  g_autoptr(GError) error = NULL;
+  gsize size = 0;
+  const char *data = g_bytes_get_data (raw_reply, &size);
+
+  if (g_mkdir_with_parents (dir, 0700) != 0)
+    {
+      cli_warn (_("cannot create %s (%s); the unreadable reply is lost"), dir, g_strerror (errno));
+      return NULL;
+    }
+  /* Atomic: a temporary file, fsync, rename. */
+  if (!g_file_set_contents (path, data != NULL ? data : "", size, &error))
+    {
+      cli_warn (_("cannot keep the unreadable reply (%s)"), error->message);
+      return NULL;
+    }
+
+  return g_steal_pointer (&path);
+}
+
 int
 cli_command_scan (int    argc,
                   char **argv)
@@ -231,7 +263,20 @@ cli_command_scan (int    argc,
       if (state.error == NULL)
         g_set_error_literal (&state.error, IMGSCAN_CLIENT_ERROR,
                              IMGSCAN_CLIENT_ERROR_INVALID_RESPONSE, _("no result"));
-      status = cli_fail_with_error (state.error);
+      if (state.raw_reply != NULL && g_bytes_get_size (state.raw_reply) > 0)
+        {
+          g_autofree char *kept_path = keep_unreadable_reply (state.raw_reply);
+          g_autofree char *message = cli_one_line (state.error->message);
+
+          if (kept_path != NULL)
+            status = cli_fail (CLI_EXIT_INVALID, _("%s. The raw reply is saved as %s."),
+                               message, kept_path);
+          else
+            status = cli_fail_with_error (state.error);
+        }
+      else
+        status = cli_fail_with_error (state.error);
+
       g_clear_error (&state.error);
       g_clear_object (&state.info);
       g_clear_pointer (&state.raw_reply, g_bytes_unref);

@@ -95,6 +95,8 @@ cli_warn (const char *format,
   fflush (stderr);
 }
 
+/* The core's messages already say what happened and what to do; the CLI adds only
+ * what is specific to it (which command to run, which option to use). */
 int
 cli_fail_with_error (const GError *error)
 {
@@ -104,10 +106,11 @@ cli_fail_with_error (const GError *error)
     return cli_fail (CLI_EXIT_CANCELLED, _("cancelled"));
 
   if (error->domain == IMGSCAN_IMAGE_ERROR)
-    return cli_fail (CLI_EXIT_REFUSED, _("%s; nothing was sent"), message);
+    /* TRANSLATORS: %s is the reason the photo was refused, ending without a full stop */
+    return cli_fail (CLI_EXIT_REFUSED, _("%s. Nothing was sent."), message);
 
   if (error->domain == IMGSCAN_RESULT_ERROR)
-    return cli_fail (CLI_EXIT_INVALID, _("%s; try again later"), message);
+    return cli_fail (CLI_EXIT_INVALID, _("%s. Try again later."), message);
 
   if (error->domain == IMGSCAN_CLIENT_ERROR)
     {
@@ -119,37 +122,24 @@ cli_fail_with_error (const GError *error)
                              "set IMGSCAN_EMAIL and IMGSCAN_API_KEY, or try "
                              "`imgscan-cli scan --demo IMAGE`"));
         case IMGSCAN_CLIENT_ERROR_AUTHENTICATION:
-          return cli_fail (CLI_EXIT_AUTH,
-                           _("%s; check the email and the API key (Copyleaks dashboard, "
-                             "API access), then run `imgscan-cli login`"), message);
+          return cli_fail (CLI_EXIT_AUTH, _("%s. Then run `imgscan-cli login`."), message);
         case IMGSCAN_CLIENT_ERROR_NOT_ENOUGH_CREDITS:
           return cli_fail (CLI_EXIT_CREDITS,
-                           _("%s; add credits to the Copyleaks account, or use --sandbox "
-                             "for free mock results"), message);
-        case IMGSCAN_CLIENT_ERROR_RATE_LIMITED:
-          return cli_fail (CLI_EXIT_NETWORK,
-                           _("%s; wait a few minutes, then try again"), message);
-        case IMGSCAN_CLIENT_ERROR_MAINTENANCE:
-          return cli_fail (CLI_EXIT_NETWORK,
-                           _("%s; see https://status.copyleaks.com and try again later"),
-                           message);
-        case IMGSCAN_CLIENT_ERROR_SERVER:
-          return cli_fail (CLI_EXIT_NETWORK, _("%s; try again later"), message);
-        case IMGSCAN_CLIENT_ERROR_NETWORK:
-          return cli_fail (CLI_EXIT_NETWORK,
-                           _("%s; check the internet connection and try again"), message);
-        case IMGSCAN_CLIENT_ERROR_INVALID_INPUT:
-          return cli_fail (CLI_EXIT_NETWORK,
-                           _("Copyleaks refused the request (%s); check the image and "
-                             "--scan-id, then try again"), message);
+                           _("%s. Sandbox mode is `imgscan-cli scan --sandbox IMAGE`."), message);
         case IMGSCAN_CLIENT_ERROR_INVALID_RESPONSE:
-          return cli_fail (CLI_EXIT_INVALID, _("%s; try again later"), message);
+          return cli_fail (CLI_EXIT_INVALID, "%s.", message);
+        case IMGSCAN_CLIENT_ERROR_RATE_LIMITED:
+        case IMGSCAN_CLIENT_ERROR_MAINTENANCE:
+        case IMGSCAN_CLIENT_ERROR_SERVER:
+        case IMGSCAN_CLIENT_ERROR_NETWORK:
+        case IMGSCAN_CLIENT_ERROR_INVALID_INPUT:
+          return cli_fail (CLI_EXIT_NETWORK, "%s.", message);
         default:
           break;
         }
     }
 
-  return cli_fail (CLI_EXIT_NETWORK, "%s", message);
+  return cli_fail (CLI_EXIT_NETWORK, "%s.", message);
 }
 
 int
