@@ -474,6 +474,29 @@ test_shared (Fixture       *fixture,
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   g_assert_cmpuint (imgscan_thumbnail_loader_get_n_requests (loader), ==, 2);
   g_assert_cmpuint (fixture->paused->len, ==, 1);
+  g_clear_error (&error);
+  g_clear_object (&r1);
+  g_clear_object (&r2);
+  g_clear_object (&p1);
+
+  /* A row scrolled away (cancelled) and straight back: the new request must not join
+   * the cancelled download. */
+  {
+    g_autofree char *other = url_for (fixture, "/img-other.png");
+    g_autoptr(GCancellable) c3 = g_cancellable_new ();
+
+    imgscan_thumbnail_loader_load_async (loader, other, 64, c3, load_cb, &r1);
+    g_cancellable_cancel (c3);
+    while (r1 == NULL)
+      g_main_context_iteration (NULL, TRUE);
+    g_assert_null (imgscan_thumbnail_loader_load_finish (loader, r1, &error));
+    g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+    g_clear_error (&error);
+
+    p1 = load (loader, other, 64, NULL, &error);
+    g_assert_no_error (error);
+    g_assert_nonnull (p1);
+  }
 }
 
 static void

@@ -408,9 +408,14 @@ waiter_cancelled_idle (gpointer user_data)
   g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CANCELLED, _("Operation was cancelled"));
   g_object_unref (task);
 
-  /* Nobody wants it any more: stop the download now. */
+  /* Nobody wants it any more: stop the download now, and let a new request for the
+   * same image start afresh rather than join this doomed one. */
   if (load->waiters == NULL)
-    g_cancellable_cancel (load->cancellable);
+    {
+      if (g_hash_table_lookup (load->self->loads, load->key) == load)
+        g_hash_table_remove (load->self->loads, load->key);
+      g_cancellable_cancel (load->cancellable);
+    }
 
   return G_SOURCE_REMOVE;
 }
