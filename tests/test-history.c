@@ -719,6 +719,24 @@ test_async (void)
   g_assert_false (imgscan_history_entry_get_sandbox (entry));
   g_clear_object (&res);
 
+  /* Cancelled at once (the window closed): the paid reply is kept all the same. */
+  {
+    g_autoptr(GCancellable) cancelled = g_cancellable_new ();
+    g_autoptr(GBytes) other_reply = make_reply ("scan-cancelled", NULL);
+    g_autoptr(ImgscanResult) other = parse (other_reply);
+    g_autoptr(ImgscanHistoryEntry) kept = NULL;
+
+    imgscan_history_add_async (history, other_reply, other, photo, FALSE, cancelled, async_cb, &res);
+    g_cancellable_cancel (cancelled);
+    while (res == NULL)
+      g_main_context_iteration (NULL, TRUE);
+    kept = imgscan_history_add_finish (history, res, &error);
+    g_assert_no_error (error);
+    g_assert_nonnull (kept);
+    g_assert_true (imgscan_history_lookup (history, "scan-cancelled") == kept);
+    g_clear_object (&res);
+  }
+
   /* A failing write reports through _finish too. */
   g_setenv (FAIL_ENV, "1", TRUE);
   imgscan_history_add_async (history, reply, result, photo, FALSE, NULL, async_cb, &res);

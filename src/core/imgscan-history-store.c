@@ -405,13 +405,9 @@ imgscan_history_store_write (GFile          *dir,
       image_path = g_file_get_path (image);
       if (image_path == NULL)
         image_path = g_file_get_uri (image);
-      if (!hash_image (image, &hash, &size, cancellable, &local_error))
+      /* Not cancellable: a window closing while its reply is saved must not lose it. */
+      if (!hash_image (image, &hash, &size, NULL, &local_error))
         {
-          if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-            {
-              g_propagate_error (error, g_steal_pointer (&local_error));
-              return NULL;
-            }
           g_debug ("Cannot hash %s: %s", image_path, local_error->message);
           g_clear_error (&local_error);
         }

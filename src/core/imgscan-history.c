@@ -334,9 +334,11 @@ imgscan_history_load_finish (ImgscanHistory  *self,
 /**
  * imgscan_history_add:
  *
- * Returns: (transfer full): the new entry, or %NULL with %IMGSCAN_HISTORY_ERROR_IO
- * (or %G_IO_ERROR_CANCELLED): then nothing was kept and the caller still holds the
- * only copy of the reply.
+ * @cancellable: ignored once the write has started, and the write starts at once: a
+ *   paid reply is never dropped because a window closed meanwhile
+ *
+ * Returns: (transfer full): the new entry, or %NULL with %IMGSCAN_HISTORY_ERROR_IO:
+ * then nothing was kept and the caller still holds the only copy of the reply.
  */
 ImgscanHistoryEntry *
 imgscan_history_add (ImgscanHistory  *self,
