@@ -3,6 +3,10 @@
  * Prints what `jq -r '.matches.internet[] | .url, (.webPages[]?.url)'` prints, one URL
  * a line, so bench/parse.sh can time both on the same file and diff their outputs.
  *
+ * --json-glib-only parses with a bare immutable JsonParser and prints nothing: the
+ * reference for what json-glib alone costs, so the report shows what the model and
+ * the printing add.
+ *
  * It turns off glibc's fastbins first (--default-malloc keeps them): json-glib makes
  * millions of small allocations, and glibc then keeps merging its fastbins
  * (malloc_consolidate was the top symbol in perf, 10%), which costs about a third of
@@ -32,18 +36,24 @@ main (int   argc,
   g_autofree char *buffer = NULL;
   GListModel *matches;
   gboolean tune_malloc = TRUE;
+  gboolean json_glib_only = FALSE;
   guint n;
 
-  if (argc == 3 && g_str_equal (argv[1], "--default-malloc"))
+  while (argc > 2 && g_str_has_prefix (argv[1], "--"))
     {
-      tune_malloc = FALSE;
+      if (g_str_equal (argv[1], "--default-malloc"))
+        tune_malloc = FALSE;
+      else if (g_str_equal (argv[1], "--json-glib-only"))
+        json_glib_only = TRUE;
+      else
+        break;
       argv++;
       argc--;
     }
 
   if (argc != 2)
     {
-      fprintf (stderr, "usage: %s [--default-malloc] REPLY.json\n", argv[0]);
+      fprintf (stderr, "usage: %s [--default-malloc] [--json-glib-only] REPLY.json\n", argv[0]);
       return 1;
     }
 
@@ -58,6 +68,19 @@ main (int   argc,
     {
       fprintf (stderr, "bench-parse: %s\n", error->message);
       return 1;
+    }
+
+  if (json_glib_only)
+    {
+      g_autoptr(JsonParser) parser = json_parser_new_immutable ();
+
+      if (!json_parser_load_from_data (parser, g_mapped_file_get_contents (mapped),
+                                       g_mapped_file_get_length (mapped), &error))
+        {
+          fprintf (stderr, "bench-parse: %s\n", error->message);
+          return 5;
+        }
+      return 0;
     }
 
   result = imgscan_result_new_from_data (g_mapped_file_get_contents (mapped),
