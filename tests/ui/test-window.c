@@ -15,6 +15,16 @@
 #include "imgscan-window.h"
 #include "mock-server.h"
 
+/* Under AddressSanitizer: GLib and GTK are built without frame pointers, and the fast
+ * unwinder's truncated stacks would match no suppression in tests/lsan.supp. */
+const char *__asan_default_options (void);
+
+const char *
+__asan_default_options (void)
+{
+  return "fast_unwind_on_malloc=0";
+}
+
 typedef struct
 {
   MockServer    *server;
