@@ -95,6 +95,8 @@ main (int   argc,
   buffer = g_malloc (1 << 20);
   setvbuf (stdout, buffer, _IOFBF, 1 << 20);
 
+  /* One lock for the whole output instead of two per line. */
+  flockfile (stdout);
   matches = imgscan_result_get_matches (result);
   n = g_list_model_get_n_items (matches);
   for (guint i = 0; i < n; i++)
@@ -104,15 +106,16 @@ main (int   argc,
       const char * const *pages = imgscan_match_get_pages (match);
       const char *url = imgscan_match_get_url (match);
 
-      fwrite (url, 1, strlen (url), stdout);
-      fputc ('\n', stdout);
+      fwrite_unlocked (url, 1, strlen (url), stdout);
+      putc_unlocked ('\n', stdout);
       for (guint j = 0; pages[j] != NULL; j++)
         {
-          fwrite (pages[j], 1, strlen (pages[j]), stdout);
-          fputc ('\n', stdout);
+          fwrite_unlocked (pages[j], 1, strlen (pages[j]), stdout);
+          putc_unlocked ('\n', stdout);
         }
       g_object_unref (match);
     }
+  funlockfile (stdout);
 
   if (fflush (stdout) != 0)
     {

@@ -487,7 +487,8 @@ parse_matches (ImgscanResult  *self,
   internet = json_node_get_array (node);
   length = json_array_get_length (internet);
 
-  /* Keys are the kept matches' own URLs: no copies, linear cost. */
+  /* Keys are borrowed from the parser's tree (or from @owned, for repaired strings),
+   * which outlive the table: no copies, linear cost. */
   seen = g_hash_table_new (g_str_hash, g_str_equal);
 
   for (guint i = 0; i < length; i++)
@@ -498,10 +499,6 @@ parse_matches (ImgscanResult  *self,
       gint64 match_type;
       ImgscanMatch *match;
       guint group;
-
-      /* The previous entry's repaired strings were copied into its match. */
-      if (owned->len > 0)
-        g_ptr_array_set_size (owned, 0);
 
       if (!JSON_NODE_HOLDS_OBJECT (element))
         return invalid (error, _("matches.internet[%u] is not an object"), i);
@@ -527,7 +524,8 @@ parse_matches (ImgscanResult  *self,
       if (!parse_pages (entry, i, pages, owned, error))
         return FALSE;
 
-      if (g_hash_table_contains (seen, url))
+      /* One hash per entry: adding tells whether the URL was there already. */
+      if (!g_hash_table_add (seen, (gpointer) url))
         {
           self->n_duplicates++;
           continue;
@@ -536,7 +534,6 @@ parse_matches (ImgscanResult  *self,
       match = imgscan_match_new_n (url, match_type, (const char * const *) pages->pdata, pages->len);
       group = imgscan_match_get_kind (match);
       g_ptr_array_add (groups[group], match);
-      g_hash_table_add (seen, (gpointer) imgscan_match_get_url (match));
     }
 
   score = require_object (matches, "score", "matches.score", error);
