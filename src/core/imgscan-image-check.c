@@ -391,16 +391,25 @@ imgscan_image_check (GFile         *file,
 
       g_set_error (error, IMGSCAN_IMAGE_ERROR, IMGSCAN_IMAGE_ERROR_UNSUPPORTED_FORMAT,
                    /* Translators: the second %s is a file type such as "plain text document" */
-                   _("%s is not an image Copyleaks can check (it looks like: %s); %s"),
+                   _("%s is not an image Copyleaks can check (it looks like %s); %s"),
                    name, description, supported_formats_hint ());
       return NULL;
     }
 
   self = g_object_new (IMGSCAN_TYPE_IMAGE_INFO, NULL);
   self->file = g_object_ref (file);
-  self->basename = g_file_get_basename (file);
-  if (self->basename == NULL)
-    self->basename = g_strdup (name);
+  /* The name goes into the upload's headers: it must be UTF-8 (GLib's display
+   * form replaces bytes that are not). */
+  {
+    g_autofree char *basename = g_file_get_basename (file);
+
+    if (basename != NULL && g_utf8_validate (basename, -1, NULL))
+      self->basename = g_steal_pointer (&basename);
+    else if (basename != NULL)
+      self->basename = g_filename_display_name (basename);
+    else
+      self->basename = g_strdup (name);
+  }
   self->size = size;
   self->mime_type = g_content_type_get_mime_type (type);
   if (self->mime_type == NULL)

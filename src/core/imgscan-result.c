@@ -518,9 +518,9 @@ parse_matches (ImgscanResult  *self,
           return field_error (error, status, path, _("an integer"));
         }
 
-      /* A duplicate's pages are checked too: a bad shape anywhere is a bad reply. */
       url = valid_utf8 (url, owned);
 
+      /* A duplicate's pages are checked too: a bad shape anywhere is a bad reply. */
       if (!parse_pages (entry, i, pages, owned, error))
         return FALSE;
 
