@@ -225,6 +225,31 @@ test_formats_accepted (void)
   assert_accepted (gif, "image/gif", 1, 1);
 }
 
+/* Cameras put tens of kB of EXIF (with a thumbnail) before the frame header: the size
+ * is only known several reads into the file. */
+static void
+test_jpeg_with_big_exif (void)
+{
+  g_autofree char *plain = save_pixbuf ("plain.jpg", "jpeg");
+  g_autofree char *path = test_path ("camera.jpg");
+  g_autofree char *contents = NULL;
+  g_autoptr(GByteArray) jpeg = g_byte_array_new ();
+  g_autofree guchar *padding = g_malloc0 (60000);
+  guchar app1[4] = { 0xff, 0xe1, 60002 >> 8, 60002 & 0xff };
+  gsize length;
+
+  g_assert_true (g_file_get_contents (plain, &contents, &length, NULL));
+  /* SOI, then a 60 kB APP1 segment, then the rest of the original file. */
+  g_byte_array_append (jpeg, (const guchar *) contents, 2);
+  g_byte_array_append (jpeg, app1, sizeof app1);
+  memcpy (padding, "Exif\0\0", 6);
+  g_byte_array_append (jpeg, padding, 60000);
+  g_byte_array_append (jpeg, (const guchar *) contents + 2, length - 2);
+  write_file (path, jpeg->data, jpeg->len);
+
+  assert_accepted (path, "image/jpeg", 48, 32);
+}
+
 static void
 test_format_from_content (void)
 {
@@ -621,6 +646,7 @@ main (int   argc,
 
   g_test_add_func ("/image-check/formats-accepted", test_formats_accepted);
   g_test_add_func ("/image-check/format-from-content", test_format_from_content);
+  g_test_add_func ("/image-check/jpeg-with-big-exif", test_jpeg_with_big_exif);
   g_test_add_func ("/image-check/webp", test_webp);
   g_test_add_func ("/image-check/camera-raw", test_camera_raw);
   g_test_add_func ("/image-check/unsupported", test_unsupported);

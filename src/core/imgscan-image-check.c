@@ -202,26 +202,29 @@ read_header_size (GdkPixbufLoader *loader,
   g_autofree guchar *buffer = NULL;
   g_autoptr(GError) local_error = NULL;
 
+  gboolean writing;
+
   g_signal_connect (loader, "size-prepared", G_CALLBACK (on_size_prepared), info);
 
-  if (!gdk_pixbuf_loader_write (loader, head, head_length, NULL))
-    return TRUE;
-
   buffer = g_malloc (CHUNK_SIZE);
+  writing = gdk_pixbuf_loader_write (loader, head, head_length, NULL);
 
-  while (!info->prepared)
+  while (writing && !info->prepared)
     {
       gssize n_read = g_input_stream_read (stream, buffer, CHUNK_SIZE, cancellable, error);
 
       if (n_read < 0)
-        return FALSE;
+        {
+          gdk_pixbuf_loader_close (loader, NULL);
+          return FALSE;
+        }
       if (n_read == 0)
         break;
-      if (!gdk_pixbuf_loader_write (loader, buffer, n_read, NULL))
-        break;
+      writing = gdk_pixbuf_loader_write (loader, buffer, n_read, NULL);
     }
 
-  /* Closing reports the 0×0 request or a truncated file as an error: expected here. */
+  /* Closing reports the 0×0 request or a truncated file as an error: expected here.
+   * (A failed write has closed the loader already; closing again is harmless.) */
   gdk_pixbuf_loader_close (loader, &local_error);
   return TRUE;
 }
