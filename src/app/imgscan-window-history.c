@@ -119,14 +119,15 @@ show_changes (HistoryUi           *ui,
 
   if (n_new == 0 && n_gone == 0)
     /* Translators: %s is the date of an earlier scan of the same photo */
-    text = g_strdup_printf (_("Same matches as your scan of %s"), when);
+    text = g_strdup_printf (_("Same matches as your earlier scan of this photo (%s)"), when);
   else if (n_new == 0)
     /* Translators: %s is the date of an earlier scan of the same photo */
-    text = g_strdup_printf (_("No new matches since your scan of %s"), when);
+    text = g_strdup_printf (_("No new matches since your earlier scan of this photo (%s)"), when);
   else
     /* Translators: %u is a count, %s the date of an earlier scan of the same photo */
-    text = g_strdup_printf (ngettext ("%u new match since your scan of %s, marked “New”",
-                                      "%u new matches since your scan of %s, marked “New”", n_new),
+    text = g_strdup_printf (ngettext ("%u new match since your earlier scan of this photo (%s), marked “New”",
+                                      "%u new matches since your earlier scan of this photo (%s), marked “New”",
+                                      n_new),
                             n_new, when);
   gtk_label_set_text (ui->changes_label, text);
 
@@ -282,6 +283,7 @@ compare_loaded_cb (GObject      *object,
   g_autoptr(Compare) compare = user_data;
   g_autoptr(GError) error = NULL;
   g_autoptr(GTask) task = NULL;
+  g_autoptr(GFile) warm = NULL;
   ImgscanHistoryEntry *previous;
 
   if (!imgscan_history_ensure_loaded_finish (IMGSCAN_HISTORY (object), res, &error))
@@ -301,7 +303,9 @@ compare_loaded_cb (GObject      *object,
       return;
     }
 
-  /* Parsing the old reply is linear in its size: off the main thread. */
+  /* Parsing the old reply is linear in its size: off the main thread. The entry makes
+   * its folder's GFile on first use: made here, the thread only reads it. */
+  warm = imgscan_history_entry_get_reply_file (previous);
   compare->previous = g_object_ref (previous);
   task = g_task_new (NULL, compare->cancellable, load_previous_cb, compare);
   g_task_set_source_tag (task, compare_loaded_cb);
@@ -439,6 +443,7 @@ on_entry_activated (ImgscanWindow       *self,
 {
   HistoryUi *ui = get_ui (self);
   g_autoptr(GTask) task = NULL;
+  g_autoptr(GFile) warm = NULL;
   Reopen *reopen;
 
   g_cancellable_cancel (ui->cancellable);
@@ -448,6 +453,8 @@ on_entry_activated (ImgscanWindow       *self,
   reopen = g_new0 (Reopen, 1);
   reopen->self = g_object_ref (self);
   reopen->entry = g_object_ref (entry);
+  /* The entry makes its folder's GFile on first use: made here, the thread only reads it. */
+  warm = imgscan_history_entry_get_reply_file (entry);
 
   /* The kept reply is parsed off the main thread; no network is involved. */
   task = g_task_new (NULL, ui->cancellable, reopen_cb, NULL);
@@ -523,7 +530,7 @@ on_page_changed (ImgscanWindow *self)
   ImgscanResultsView *results_view = IMGSCAN_RESULTS_VIEW (imgscan_window_get_results_view (self));
   g_autoptr(GVariant) shown = NULL;
 
-  if (ui == NULL)
+  if (ui == NULL || results_view == NULL || gtk_widget_in_destruction (GTK_WIDGET (self)))
     return;
 
   /* Another part (a scan, an error) moved away from the history: the toggle follows. */

@@ -607,7 +607,7 @@ test_what_changed (Fixture       *fixture,
   scan (fixture, photo, "out-of-order");
   result = imgscan_results_view_get_result (results_view (fixture));
   g_assert_true (gtk_widget_get_visible (_imgscan_window_get_changes (fixture->window)));
-  g_assert_nonnull (strstr (_imgscan_window_get_changes_text (fixture->window), "1 new match since your scan of"));
+  g_assert_nonnull (strstr (_imgscan_window_get_changes_text (fixture->window), "1 new match since your earlier scan of this photo ("));
   g_assert_true (match_is_new (result, "https://images.example.com/partial-2.jpg"));
   g_assert_false (match_is_new (result, "https://images.example.com/partial-1.jpg"));
   g_assert_false (match_is_new (result, "https://images.example.com/full-1.jpg"));
@@ -627,7 +627,7 @@ test_what_changed (Fixture       *fixture,
   scan (fixture, photo, "example");
   result = imgscan_results_view_get_result (results_view (fixture));
   g_assert_false (match_is_new (result, "https://images.example.com/full-1.jpg"));
-  g_assert_nonnull (strstr (_imgscan_window_get_changes_text (fixture->window), "No new matches since"));
+  g_assert_nonnull (strstr (_imgscan_window_get_changes_text (fixture->window), "No new matches since your earlier scan"));
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (gone)));
   g_assert_cmpstr (gtk_expander_get_label (gone), ==, "No longer found (1)");
   {
