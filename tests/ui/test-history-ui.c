@@ -132,7 +132,8 @@ static void
 fixture_teardown (Fixture       *fixture,
                   gconstpointer  data)
 {
-  gtk_window_destroy (GTK_WINDOW (fixture->window));
+  if (fixture->window != NULL)
+    gtk_window_destroy (GTK_WINDOW (fixture->window));
   /* Let cancelled requests and history writes settle before the server goes. */
   pump (100);
 
@@ -351,6 +352,7 @@ test_listed_and_reopened_offline (Fixture       *fixture,
   ImgscanHistoryRow *row;
   gsize kept_length;
   const char *counts;
+  guint n_requests;
 
   /* Thumbnails from the mock, so the reopened scan can show them from the disk cache. */
   scan (fixture, photo, "thumbnails");
@@ -380,6 +382,7 @@ test_listed_and_reopened_offline (Fixture       *fixture,
   g_assert_nonnull (strstr (imgscan_history_row_get_date_text (row), "Today"));
 
   /* No server any more: reopening must not need one. */
+  n_requests = imgscan_thumbnail_loader_get_n_requests (imgscan_thumbnail_loader_get_default ());
   g_clear_object (&fixture->server);
   imgscan_results_view_clear (results_view (fixture));
 
@@ -393,6 +396,8 @@ test_listed_and_reopened_offline (Fixture       *fixture,
   g_assert_nonnull (strstr (counts, "2 partial matches"));
   /* The thumbnails come back without the server that served them. */
   wait_until (fixture, thumbnails_settled, "the cached thumbnails");
+  g_assert_cmpuint (imgscan_thumbnail_loader_get_n_requests (imgscan_thumbnail_loader_get_default ()), ==,
+                    n_requests);
   /* Reopening closed the history: the toggle follows. */
   {
     g_autoptr(GVariant) state = g_action_group_get_action_state (G_ACTION_GROUP (fixture->window),
@@ -558,6 +563,29 @@ test_delete_undo (Fixture       *fixture,
   g_assert_cmpuint (n_on_disk (fixture), ==, 0);
 }
 
+/* Closing the window while the toast still offers Undo: the user meant it, the files go. */
+static void
+test_delete_then_close (Fixture       *fixture,
+                        gconstpointer  data)
+{
+  g_autoptr(GFile) photo = make_photo (fixture, "closing.png", 0x446688ff);
+  g_autoptr(ImgscanHistoryEntry) entry = NULL;
+  g_autoptr(GFile) reply_file = NULL;
+
+  scan (fixture, photo, "example");
+  show_history (fixture);
+  entry = g_list_model_get_item (G_LIST_MODEL (fixture->history), 0);
+  reply_file = imgscan_history_entry_get_reply_file (entry);
+  g_assert_nonnull (imgscan_history_view_delete (history_view (fixture), imgscan_history_entry_get_scan_id (entry)));
+  g_assert_true (folder_exists (reply_file));
+
+  gtk_window_destroy (GTK_WINDOW (fixture->window));
+  fixture->window = NULL;
+  pump (100);
+  g_assert_false (g_file_query_exists (reply_file, NULL));
+  g_assert_cmpuint (n_on_disk (fixture), ==, 0);
+}
+
 static gboolean
 collect_new_badges (GtkWidget *widget)
 {
@@ -642,6 +670,49 @@ test_what_changed (Fixture       *fixture,
 
   /* Another photo: not compared, the changes go away. */
   scan (fixture, other, "example");
+  g_assert_false (gtk_widget_get_visible (_imgscan_window_get_changes (fixture->window)));
+}
+
+/* The earlier scan's reply was damaged on disk: no comparison, the new result still shows. */
+static void
+test_damaged_previous (Fixture       *fixture,
+                       gconstpointer  data)
+{
+  g_autoptr(GFile) photo = make_photo (fixture, "damaged.png", 0x557799ff);
+  g_autoptr(ImgscanHistoryEntry) first = NULL;
+  g_autoptr(GFile) reply_file = NULL;
+  g_autoptr(GError) error = NULL;
+
+  scan (fixture, photo, "example");
+  first = g_list_model_get_item (G_LIST_MODEL (fixture->history), 0);
+  reply_file = imgscan_history_entry_get_reply_file (first);
+  g_file_replace_contents (reply_file, "{\"oops", 7, NULL, FALSE, G_FILE_CREATE_NONE, NULL, NULL, &error);
+  g_assert_no_error (error);
+
+  g_test_expect_message ("imgscan-window-history", G_LOG_LEVEL_WARNING, "*Could not read the previous scan*");
+  scan (fixture, photo, "out-of-order");
+  g_test_assert_expected_messages ();
+  g_assert_cmpuint (list_n_items (fixture, IMGSCAN_MATCH_KIND_PARTIAL), ==, 2);
+  g_assert_false (gtk_widget_get_visible (_imgscan_window_get_changes (fixture->window)));
+}
+
+/* The history cannot be written: the paid result is still shown, just not compared. */
+static void
+test_not_kept_still_shown (Fixture       *fixture,
+                           gconstpointer  data)
+{
+  g_autoptr(GFile) photo = make_photo (fixture, "unkept.png", 0x998877ff);
+  g_autofree char *path = g_file_get_path (imgscan_history_get_dir (fixture->history));
+  g_autoptr(GError) error = NULL;
+
+  /* A file where the history folder should be. */
+  g_file_set_contents (path, "not a folder", -1, &error);
+  g_assert_no_error (error);
+
+  g_test_expect_message ("imgscan-window", G_LOG_LEVEL_WARNING, "*Could not keep scan*");
+  scan (fixture, photo, "example");
+  g_test_assert_expected_messages ();
+  g_assert_cmpuint (list_n_items (fixture, IMGSCAN_MATCH_KIND_FULL), ==, 2);
   g_assert_false (gtk_widget_get_visible (_imgscan_window_get_changes (fixture->window)));
 }
 
@@ -782,7 +853,10 @@ main (int   argc,
   ADD ("/history-ui/sandbox-and-preview", test_sandbox_and_preview);
   ADD ("/history-ui/filter", test_filter);
   ADD ("/history-ui/delete-undo", test_delete_undo);
+  ADD ("/history-ui/delete-then-close", test_delete_then_close);
   ADD ("/history-ui/what-changed", test_what_changed);
+  ADD ("/history-ui/damaged-previous", test_damaged_previous);
+  ADD ("/history-ui/not-kept-still-shown", test_not_kept_still_shown);
   ADD ("/history-ui/export", test_export);
   ADD ("/history-ui/lazy-load", test_lazy_load);
   ADD ("/history-ui/empty", test_empty_history);
