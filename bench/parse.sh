@@ -4,9 +4,10 @@
 #
 #   bench/parse.sh [BUILDDIR] [REPORT]     (defaults: ./build, BUILDDIR/bench-parse.txt)
 #
-# Each program writes its URL list to a file (hyperfine --output), never the terminal.
-# Both lists are compared first: the timing only counts if they are identical. The
-# report gives median wall time and CPU time (user + system) of 7 runs after a warm-up,
+# Each program writes its URL list to a file, never the terminal. Both lists are
+# compared first: the timing only counts if they are identical. The report gives the
+# median wall time and CPU time (user + system, GNU time) of 7 interleaved rounds after
+# a warm-up round,
 # the ratio to jq, and the growth from 10k to 100k (linear ≈ 10). A bare json-glib
 # parse that prints nothing is timed as well, for reference.
 #
@@ -21,9 +22,8 @@ report=${2:-$builddir/bench-parse.txt}
 runs=${BENCH_RUNS:-7}
 filter='.matches.internet[] | .url, (.webPages[]?.url)'
 
-for tool in jq hyperfine; do
-  command -v "$tool" >/dev/null || { echo "parse.sh: $tool is missing (apt-get install $tool)" >&2; exit 1; }
-done
+command -v jq >/dev/null || { echo "parse.sh: jq is missing (apt-get install jq)" >&2; exit 1; }
+[ -x /usr/bin/time ] || { echo "parse.sh: /usr/bin/time is missing (apt-get install time)" >&2; exit 1; }
 [ -x "$bench" ] || { echo "parse.sh: $bench is missing; build it with ninja -C $builddir" >&2; exit 1; }
 
 work=$(mktemp -d)
@@ -46,9 +46,6 @@ generate () {
       score: {totalMatches: $n, fullMatches: ($n * 2 / 5), partialMatches: ($n * 3 / 5)}}}'
 }
 
-median_of () {   # FILE NAME FIELD: a field of one command's hyperfine result
-  jq -r --arg name "$2" ".results[] | select(.command == \$name) | $3" "$1"
-}
 
 {
   echo "bench/parse.sh on $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) CPUs, load $(cut -d' ' -f1-3 /proc/loadavg)"
@@ -69,17 +66,26 @@ for size in 10000 100000; do
     exit 1
   fi
 
-  hyperfine -N --warmup 1 --runs "$runs" --output "$work/out-$size.txt" \
-    --export-json "$work/times-$size.json" \
-    -n bench-parse "$bench $reply" \
-    -n bench-parse-default-malloc "$bench --default-malloc $reply" \
-    -n json-glib-parse-only "$bench --json-glib-only $reply" \
-    -n jq "jq -r '$filter' $reply" > "$work/hyperfine-$size.log" 2>&1
+  # Interleaved rounds (each program once per round, after a warm-up round) rather
+  # than all runs of one program then all of the next: on a shared machine a burst of
+  # load then hits every program alike instead of one of them.
+  for round in $(seq 0 "$runs"); do
+    for name in bench-parse bench-parse-default-malloc json-glib-parse-only jq; do
+      case $name in
+        bench-parse) set -- "$bench" "$reply" ;;
+        bench-parse-default-malloc) set -- "$bench" --default-malloc "$reply" ;;
+        json-glib-parse-only) set -- "$bench" --json-glib-only "$reply" ;;
+        jq) set -- jq -r "$filter" "$reply" ;;
+      esac
+      /usr/bin/time -f '%e %U %S' -o "$work/time" "$@" > "$work/out-$size.txt"
+      [ "$round" -eq 0 ] || awk -v n="$name" '{ print n, $1, $2 + $3 }' "$work/time" >> "$work/runs-$size"
+    done
+  done
 
   for name in bench-parse bench-parse-default-malloc json-glib-parse-only jq; do
     printf '%s %s %s %s\n' "$size" "$name" \
-      "$(median_of "$work/times-$size.json" "$name" .median)" \
-      "$(median_of "$work/times-$size.json" "$name" '.user + .system')"
+      "$(awk -v n="$name" '$1 == n { print $2 }' "$work/runs-$size" | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }')" \
+      "$(awk -v n="$name" '$1 == n { print $3 }' "$work/runs-$size" | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }')"
   done >> "$work/table"
 
   printf '%s-match reply: %s bytes, %s URLs, outputs identical\n' \
