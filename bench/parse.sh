@@ -110,4 +110,25 @@ awk '
     printf "10k->100k is CPU time, process start-up included (linear: 10x or less)\n"
   }' "$work/table" >> "$report"
 
+# Wall and CPU times swing on a shared machine; instruction counts do not. When
+# valgrind is installed, count them on the 10k reply as a steadier ratio.
+if command -v valgrind >/dev/null; then
+  reply=$work/reply-10000.json
+  echo >> "$report"
+  echo "instructions on the 10k reply (callgrind; steady under load, blind to cache misses):" >> "$report"
+  for name in bench-parse json-glib-parse-only jq; do
+    case $name in
+      bench-parse) set -- "$bench" "$reply" ;;
+      json-glib-parse-only) set -- "$bench" --json-glib-only "$reply" ;;
+      jq) set -- jq -r "$filter" "$reply" ;;
+    esac
+    valgrind --tool=callgrind --callgrind-out-file=/dev/null "$@" 2>&1 >/dev/null \
+      | awk -v n="$name" '/Collected/ { print n, $NF }' >> "$work/instructions"
+  done
+  awk '{ ir[$1] = $2 } END {
+    for (name in ir)
+      printf "  %-22s %13d  %.2fx jq\n", name, ir[name], ir[name] / ir["jq"]
+  }' "$work/instructions" | sort >> "$report"
+fi
+
 cat "$report"
