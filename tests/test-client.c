@@ -599,6 +599,84 @@ test_token_reuse (Fixture       *f,
   g_assert_cmpuint (imgscan_client_get_n_logins (f->client), ==, 1);
 }
 
+typedef struct
+{
+  gboolean       done;
+  ImgscanResult *result;
+  GError        *error;
+} Outcome;
+
+static void
+outcome_cb (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  Outcome *outcome = user_data;
+
+  outcome->result = imgscan_client_check_finish (IMGSCAN_CLIENT (source), result, NULL, NULL,
+                                                 &outcome->error);
+  outcome->done = TRUE;
+}
+
+static void
+test_concurrent_checks_share_login (Fixture       *f,
+                                    gconstpointer  data)
+{
+  Outcome outcomes[3] = { { 0 } };
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+
+  /* Three scans at once, and no token yet: one login serves them all … */
+  for (guint i = 0; i < G_N_ELEMENTS (outcomes); i++)
+    imgscan_client_check_async (f->client, f->image, NULL, FALSE, NULL, NULL, NULL,
+                                i == 1 ? cancellable : NULL, outcome_cb, &outcomes[i]);
+  /* … and one of them giving up does not stop the others. */
+  while (mock_server_get_n_requests (f->mock) == 0)
+    g_main_context_iteration (f->context, TRUE);
+  g_cancellable_cancel (cancellable);
+
+  while (!outcomes[0].done || !outcomes[1].done || !outcomes[2].done)
+    g_main_context_iteration (f->context, TRUE);
+
+  g_assert_no_error (outcomes[0].error);
+  g_assert_error (outcomes[1].error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_no_error (outcomes[2].error);
+  g_assert_cmpuint (mock_server_get_n_logins (f->mock), ==, 1);
+  g_assert_cmpuint (imgscan_client_get_n_logins (f->client), ==, 1);
+  g_assert_cmpuint (mock_server_get_n_checks (f->mock), ==, 2);
+
+  for (guint i = 0; i < G_N_ELEMENTS (outcomes); i++)
+    {
+      g_clear_object (&outcomes[i].result);
+      g_clear_error (&outcomes[i].error);
+    }
+}
+
+static void
+test_every_waiter_cancelled (Fixture       *f,
+                             gconstpointer  data)
+{
+  Outcome outcomes[2] = { { 0 } };
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+
+  for (guint i = 0; i < G_N_ELEMENTS (outcomes); i++)
+    imgscan_client_check_async (f->client, f->image, NULL, FALSE, NULL, NULL, NULL,
+                                cancellable, outcome_cb, &outcomes[i]);
+  while (mock_server_get_n_requests (f->mock) == 0)
+    g_main_context_iteration (f->context, TRUE);
+  g_cancellable_cancel (cancellable);
+  while (!outcomes[0].done || !outcomes[1].done)
+    g_main_context_iteration (f->context, TRUE);
+  g_assert_error (outcomes[0].error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_error (outcomes[1].error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_clear_error (&outcomes[0].error);
+  g_clear_error (&outcomes[1].error);
+
+  /* The next scan starts a login of its own rather than joining the abandoned one. */
+  run_check (f);
+  g_assert_no_error (f->error);
+  g_assert_cmpuint (mock_server_get_n_checks (f->mock), ==, 1);
+}
+
 static void
 test_token_renewed_near_expiry (Fixture       *f,
                                 gconstpointer  data)
@@ -1124,6 +1202,8 @@ main (int   argc,
   ADD ("/client/refused-image", test_refused_image, NULL);
   ADD ("/client/token/reuse", test_token_reuse, NULL);
   ADD ("/client/token/renewed-near-expiry", test_token_renewed_near_expiry, NULL);
+  ADD ("/client/token/concurrent-checks-share-login", test_concurrent_checks_share_login, NULL);
+  ADD ("/client/token/every-waiter-cancelled", test_every_waiter_cancelled, NULL);
   for (guint i = 0; i < G_N_ELEMENTS (login_cases); i++)
     {
       g_autofree char *path = g_strdup_printf ("/client/login/%s", login_cases[i].login_scenario);

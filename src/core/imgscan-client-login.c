@@ -162,13 +162,12 @@ typedef struct
   gboolean             force_login;
   ImgscanProgressFunc  progress;
   gpointer             progress_data;
-  SoupMessage         *msg;
+  gulong               cancel_id;
 } TokenData;
 
 static void
 token_data_free (TokenData *data)
 {
-  g_clear_object (&data->msg);
   g_free (data);
 }
 
@@ -289,21 +288,120 @@ token_after_credentials (GTask *task)
   token_login (task);
 }
 
+/* One login at a time per client: whoever needs a token while a login is under way
+ * waits for that one, so concurrent scans and the credit balance cost one login. */
+typedef struct
+{
+  ImgscanClient *self;
+  GPtrArray     *waiters;      /* GTask, each holding its own reference */
+  GCancellable  *cancellable;  /* cancelled when every waiter has gone */
+  SoupMessage   *msg;
+  char          *email;
+} LoginFlight;
+
+static void
+login_flight_free (LoginFlight *flight)
+{
+  g_assert (flight->waiters->len == 0);
+  if (flight->self->login_flight == flight)
+    flight->self->login_flight = NULL;
+  g_object_unref (flight->self);
+  g_ptr_array_unref (flight->waiters);
+  g_object_unref (flight->cancellable);
+  g_clear_object (&flight->msg);
+  g_free (flight->email);
+  g_free (flight);
+}
+
+static void
+waiter_detach (GTask *task)
+{
+  TokenData *data = g_task_get_task_data (task);
+
+  if (data->cancel_id != 0)
+    g_cancellable_disconnect (g_task_get_cancellable (task), data->cancel_id);
+  data->cancel_id = 0;
+}
+
+/* Completes every waiter with the flight's outcome; @error may be NULL. */
+static void
+login_flight_finish (LoginFlight  *flight,
+                     const GError *error)
+{
+  g_autoptr(GPtrArray) waiters = g_steal_pointer (&flight->waiters);
+
+  flight->waiters = g_ptr_array_new ();
+  if (flight->self->login_flight == flight)
+    flight->self->login_flight = NULL;
+
+  for (guint i = 0; i < waiters->len; i++)
+    {
+      g_autoptr(GTask) task = waiters->pdata[i];
+
+      waiter_detach (task);
+      if (g_task_return_error_if_cancelled (task))
+        continue;
+      if (error != NULL)
+        g_task_return_error (task, g_error_copy (error));
+      else
+        g_task_return_boolean (task, TRUE);
+    }
+  login_flight_free (flight);
+}
+
+static gboolean
+waiter_cancelled_idle (gpointer user_data)
+{
+  GTask *task = user_data;
+  ImgscanClient *self = g_task_get_source_object (task);
+  LoginFlight *flight = self->login_flight;
+
+  if (flight == NULL || !g_ptr_array_remove (flight->waiters, task))
+    return G_SOURCE_REMOVE;
+
+  waiter_detach (task);
+  g_task_return_error_if_cancelled (task);
+  g_object_unref (task);
+
+  /* Nobody waits any more: stop the login, and let the next caller start afresh. */
+  if (flight->waiters->len == 0)
+    {
+      self->login_flight = NULL;
+      g_cancellable_cancel (flight->cancellable);
+    }
+  return G_SOURCE_REMOVE;
+}
+
+/* Runs inside the cancellation, maybe in another thread: always defer to the task's own
+ * context (g_main_context_invoke() could run it right here, where disconnecting from the
+ * cancellable would deadlock). */
+static void
+waiter_cancelled_cb (GCancellable *cancellable,
+                     GTask        *task)
+{
+  g_autoptr(GSource) source = g_idle_source_new ();
+
+  g_source_set_priority (source, G_PRIORITY_DEFAULT);
+  g_source_set_callback (source, waiter_cancelled_idle, g_object_ref (task), g_object_unref);
+  g_source_attach (source, g_task_get_context (task));
+}
+
 static void
 token_store_cb (GObject      *source,
                 GAsyncResult *result,
                 gpointer      user_data)
 {
-  g_autoptr(GTask) task = user_data;
+  LoginFlight *flight = user_data;
 
   g_task_propagate_boolean (G_TASK (result), NULL);
-  if (!g_task_return_error_if_cancelled (task))
-    g_task_return_boolean (task, TRUE);
+  login_flight_finish (flight, NULL);
 }
 
 static gboolean
 parse_login_reply (ImgscanClient  *self,
                    GBytes         *body,
+                   char          **token_out,
+                   GDateTime     **expires_out,
                    GError        **error)
 {
   g_autoptr(JsonParser) parser = json_parser_new_immutable ();
@@ -335,9 +433,8 @@ parse_login_reply (ImgscanClient  *self,
       expires = g_date_time_add (now, TOKEN_DEFAULT_LIFETIME);
     }
 
-  imgscan_client_forget_token (self);
-  self->token = g_strdup (token);
-  self->token_expires = expires;
+  *token_out = g_strdup (token);
+  *expires_out = expires;
   return TRUE;
 
 invalid:
@@ -352,41 +449,57 @@ login_cb (GObject      *source,
           GAsyncResult *result,
           gpointer      user_data)
 {
-  g_autoptr(GTask) task = user_data;
-  ImgscanClient *self = g_task_get_source_object (task);
-  TokenData *data = g_task_get_task_data (task);
+  LoginFlight *flight = user_data;
+  ImgscanClient *self = flight->self;
   g_autoptr(GError) error = NULL;
+  g_autoptr(GError) reported = NULL;
   g_autoptr(GBytes) body = imgscan_client_send_and_read_finish (result, &error);
+  g_autoptr(GDateTime) expires = NULL;
+  char *token = NULL;
   guint status;
 
   if (body == NULL)
     {
       if (imgscan_client_is_transport_error (error))
-        g_task_return_error (task, imgscan_client_network_error (self, error, FALSE));
+        reported = imgscan_client_network_error (self, error, FALSE);
       else
-        g_task_return_error (task, g_steal_pointer (&error));
+        reported = g_steal_pointer (&error);
+      login_flight_finish (flight, reported);
       return;
     }
 
-  status = soup_message_get_status (data->msg);
+  status = soup_message_get_status (flight->msg);
   if (!SOUP_STATUS_IS_SUCCESSFUL (status))
     {
-      const char *reason = soup_message_get_reason_phrase (data->msg);
+      const char *reason = soup_message_get_reason_phrase (flight->msg);
 
-      g_task_return_error (task, imgscan_client_error_for_reply (IMGSCAN_REQUEST_LOGIN, status,
-                                                                 reason, body));
+      reported = imgscan_client_error_for_reply (IMGSCAN_REQUEST_LOGIN, status, reason, body);
+      login_flight_finish (flight, reported);
       return;
     }
-  if (!parse_login_reply (self, body, &error))
+  if (!parse_login_reply (self, body, &token, &expires, &error))
     {
-      g_task_return_error (task, g_steal_pointer (&error));
+      login_flight_finish (flight, error);
       return;
     }
+
+  /* Signed in as someone else meanwhile: this token is not theirs. */
+  if (g_strcmp0 (flight->email, self->email) != 0)
+    {
+      imgscan_client_wipe_string (&token);
+      reported = g_error_new (G_IO_ERROR, G_IO_ERROR_CANCELLED,
+                              _("The account changed during the sign-in"));
+      login_flight_finish (flight, reported);
+      return;
+    }
+
+  imgscan_client_forget_token (self);
+  self->token = token;
+  self->token_expires = g_date_time_ref (expires);
 
   if (self->use_keyring)
     {
-      GTask *thread_task = g_task_new (self, g_task_get_cancellable (task), token_store_cb,
-                                       g_object_ref (task));
+      GTask *thread_task = g_task_new (self, NULL, token_store_cb, flight);
       KeyringJob *job = g_new0 (KeyringJob, 1);
 
       job->email = g_strdup (self->email);
@@ -397,34 +510,23 @@ login_cb (GObject      *source,
       g_object_unref (thread_task);
       return;
     }
-  g_task_return_boolean (task, TRUE);
+  login_flight_finish (flight, NULL);
 }
 
-static void
-token_login (GTask *task)
+static LoginFlight *
+login_flight_start (ImgscanClient  *self,
+                    GError        **error)
 {
-  ImgscanClient *self = g_task_get_source_object (task);
-  TokenData *data = g_task_get_task_data (task);
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   g_autoptr(JsonNode) root = NULL;
   g_autoptr(GBytes) body = NULL;
-  GError *error = NULL;
+  SoupMessage *msg;
+  LoginFlight *flight;
   char *text;
 
-  if (g_task_return_error_if_cancelled (task))
-    {
-      g_object_unref (task);
-      return;
-    }
-
-  data->msg = imgscan_client_new_message (SOUP_METHOD_POST, self->id_url,
-                                          "/v3/account/login/api", &error);
-  if (data->msg == NULL)
-    {
-      g_task_return_error (task, error);
-      g_object_unref (task);
-      return;
-    }
+  msg = imgscan_client_new_message (SOUP_METHOD_POST, self->id_url, "/v3/account/login/api", error);
+  if (msg == NULL)
+    return NULL;
 
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "email");
@@ -435,13 +537,65 @@ token_login (GTask *task)
   root = json_builder_get_root (builder);
   text = json_to_string (root, FALSE);
   body = g_bytes_new_take (text, strlen (text));
-  soup_message_set_request_body_from_bytes (data->msg, "application/json", body);
+  soup_message_set_request_body_from_bytes (msg, "application/json", body);
+
+  flight = g_new0 (LoginFlight, 1);
+  flight->self = g_object_ref (self);
+  flight->waiters = g_ptr_array_new ();
+  flight->cancellable = g_cancellable_new ();
+  flight->msg = msg;
+  flight->email = g_strdup (self->email);
+  self->login_flight = flight;
+
+  self->n_logins++;
+  imgscan_client_send_and_read_async (self, msg, flight->cancellable, login_cb, flight);
+  return flight;
+}
+
+static void
+token_login (GTask *task)
+{
+  ImgscanClient *self = g_task_get_source_object (task);
+  TokenData *data = g_task_get_task_data (task);
+  GCancellable *cancellable = g_task_get_cancellable (task);
+  LoginFlight *flight = self->login_flight;
+  GError *error = NULL;
+
+  if (g_task_return_error_if_cancelled (task))
+    {
+      g_object_unref (task);
+      return;
+    }
+
+  /* A forced login after a 401 must not ride on a login that started before it. */
+  if (flight != NULL && data->force_login)
+    flight = NULL;
+  if (flight == NULL && (flight = login_flight_start (self, &error)) == NULL)
+    {
+      g_task_return_error (task, error);
+      g_object_unref (task);
+      return;
+    }
 
   if (data->progress != NULL)
     data->progress (IMGSCAN_CLIENT_PHASE_LOGGING_IN, 0, 0, data->progress_data);
 
-  self->n_logins++;
-  imgscan_client_send_and_read_async (self, data->msg, g_task_get_cancellable (task), login_cb, task);
+  /* The progress callback may have cancelled us. */
+  if (g_task_return_error_if_cancelled (task))
+    {
+      if (flight->waiters->len == 0)
+        {
+          if (self->login_flight == flight)
+            self->login_flight = NULL;
+          g_cancellable_cancel (flight->cancellable);
+        }
+      g_object_unref (task);
+      return;
+    }
+
+  g_ptr_array_add (flight->waiters, task);
+  if (cancellable != NULL)
+    data->cancel_id = g_cancellable_connect (cancellable, G_CALLBACK (waiter_cancelled_cb), task, NULL);
 }
 
 /* ---- login ---- */

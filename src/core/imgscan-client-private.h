@@ -24,6 +24,9 @@ struct _ImgscanClient
   char        *token;     /* likewise */
   GDateTime   *token_expires;
 
+  /* The login under way, shared by everyone who needs a token meanwhile. */
+  gpointer     login_flight;
+
   double       backoff_scale;
   guint        n_logins;
   guint        use_keyring : 1;
