@@ -7,6 +7,7 @@ Usage: check-manifest.py FLATPAK_BUILDER MANIFEST
 """
 
 import json
+import re
 import os
 import subprocess
 import sys
@@ -43,7 +44,7 @@ def main(argv):
             print(f"# {line}")
         print(f"{'ok' if ok else 'not ok'} {n} - {name}")
 
-    print("1..9")
+    print("1..10")
     # flatpak-builder leaves a .flatpak-builder state folder in its working
     # directory: keep it out of the checkout.
     with tempfile.TemporaryDirectory() as cwd:
@@ -78,6 +79,23 @@ def main(argv):
           and app.get("buildsystem") == "meson"
           and {"type": "dir", "path": "."} in app.get("sources", []),
           "the last module builds the local checkout with meson")
+    # The app's config-opts must name options this project has (or meson's own).
+    root = os.path.dirname(os.path.abspath(manifest))
+    try:
+        with open(os.path.join(root, "meson_options.txt"), encoding="utf-8") as f:
+            project_opts = set(re.findall(r"option\s*\(\s*'([^']+)'", f.read()))
+    except OSError:
+        project_opts = set()
+    builtin = {"buildtype", "optimization", "debug", "prefix", "libdir", "werror",
+               "warning_level", "default_library", "strip", "unity", "wrap_mode"}
+    bad = []
+    for opt in app.get("config-opts", []) if isinstance(app, dict) else []:
+        found = re.match(r"^(?:-D|--)([A-Za-z0-9_.-]+)(?:=|$)", opt)
+        name = found.group(1) if found else opt
+        if name not in project_opts and name not in builtin and not name.startswith("b_"):
+            bad.append(f"{opt}: no such option in meson_options.txt")
+    check(not bad, "the app's config-opts are options of this project", bad)
+
     # Every other module is a library the runtime lacks; it must build lean.
     lean = []
     for mod in m.get("modules", [])[:-1]:
