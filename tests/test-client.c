@@ -9,6 +9,7 @@
 #include <glib/gstdio.h>
 #include <libsoup/soup.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "imgscan-core.h"
 #include "imgscan-upload-stream.h"
@@ -41,6 +42,7 @@ typedef struct
   guint64        last_upload_total;
   GCancellable  *cancellable;
   int            cancel_at_phase;   /* -1: never */
+  char          *truncate_path;     /* cut this file short once the upload has begun */
 } Fixture;
 
 static GFile *
@@ -149,6 +151,7 @@ fixture_tear_down (Fixture       *f,
                    gconstpointer  data)
 {
   fixture_clear_check (f);
+  g_clear_pointer (&f->truncate_path, g_free);
   assert_finalized_soon (f->context, f->client);
   g_assert_finalize_object (f->mock);
   g_clear_object (&f->image);
@@ -186,6 +189,12 @@ progress_cb (ImgscanClientPhase phase,
     }
   if (phase == IMGSCAN_CLIENT_PHASE_RETRYING && f->retry_total_ms < 0)
     f->retry_total_ms = total;
+
+  if (f->truncate_path != NULL && phase == IMGSCAN_CLIENT_PHASE_UPLOADING && done > 0)
+    {
+      g_assert_cmpint (truncate (f->truncate_path, 1000), ==, 0);
+      g_clear_pointer (&f->truncate_path, g_free);
+    }
 
   if (f->cancellable != NULL && phase == (ImgscanClientPhase) f->cancel_at_phase
       && (phase != IMGSCAN_CLIENT_PHASE_UPLOADING || done > 0))
@@ -835,6 +844,20 @@ test_cancel_mid_upload (Fixture       *f,
 }
 
 static void
+test_file_shrinks_mid_upload (Fixture       *f,
+                              gconstpointer  data)
+{
+  g_autoptr(GFile) big = write_png (f->tmpdir, "edited.png", 1400, 1000, TRUE);
+
+  f->truncate_path = g_file_get_path (big);
+  run_check_full (f, big, NULL, FALSE);
+  /* The photo's fault, said so, and not resent: a second try would fail the same way. */
+  g_assert_error (f->error, IMGSCAN_IMAGE_ERROR, IMGSCAN_IMAGE_ERROR_UNREADABLE);
+  g_assert_false (f->resent);
+  g_assert_cmpuint (mock_server_get_n_checks (f->mock), ==, 0);
+}
+
+static void
 test_cancel_while_searching (Fixture       *f,
                              gconstpointer  data)
 {
@@ -1019,7 +1042,7 @@ test_upload_stream (void)
   /* A file that shrank is an error, never a short body under a longer Content-Length. */
   short_stream = imgscan_upload_stream_new (prefix, short_file, 10, suffix);
   g_assert_null (read_all (short_stream, &error));
-  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_PARTIAL_INPUT);
+  g_assert_error (error, IMGSCAN_IMAGE_ERROR, IMGSCAN_IMAGE_ERROR_UNREADABLE);
 }
 
 static void
@@ -1219,6 +1242,7 @@ main (int   argc,
 
   ADD ("/client/cancel/mid-upload", test_cancel_mid_upload, NULL);
   ADD ("/client/cancel/while-searching", test_cancel_while_searching, NULL);
+  ADD ("/client/file-shrinks-mid-upload", test_file_shrinks_mid_upload, NULL);
   ADD ("/client/cancel/while-waiting", test_cancel_while_waiting, NULL);
   ADD ("/client/cancel/while-logging-in", test_cancel_while_logging_in, NULL);
   ADD ("/client/cancel/before-start", test_cancel_before_start, NULL);

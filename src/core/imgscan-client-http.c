@@ -56,6 +56,7 @@ gboolean
 imgscan_client_is_transport_error (const GError *error)
 {
   return error->domain != IMGSCAN_CLIENT_ERROR
+         && error->domain != IMGSCAN_IMAGE_ERROR
          && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
 }
 

@@ -10,6 +10,7 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
+#include "imgscan-image-check.h"
 #include "imgscan-upload-stream.h"
 
 /* Copyleaks' limit on the filename part. */
@@ -75,9 +76,10 @@ imgscan_upload_stream_read (GInputStream  *stream,
         return -1;
       if (n == 0)
         {
-          g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_PARTIAL_INPUT,
+          /* The image's own error domain: the photo is at fault, not the connection. */
+          g_set_error_literal (error, IMGSCAN_IMAGE_ERROR, IMGSCAN_IMAGE_ERROR_UNREADABLE,
                                _("The photo got shorter while it was being sent; it may "
-                                 "have been edited or moved. Try again"));
+                                 "have been edited or moved. Check it and try again."));
           return -1;
         }
     }
