@@ -69,14 +69,72 @@ unbind_row (GtkSignalListItemFactory *factory,
   imgscan_match_row_set_match (IMGSCAN_MATCH_ROW (gtk_list_item_get_child (item)), NULL);
 }
 
+/* GtkListView 4.8 builds up to 200 rows as soon as it gets a model, which would delay
+ * the first frame of a long result. The list starts with the rows a screen can show and
+ * grows by a few dozen a frame until it holds everything; past 200 rows, growing costs
+ * nothing (the rows are recycled). */
+#define FIRST_ROWS  24
+#define GROW_ROWS   48
+#define SLICE_KEY   "imgscan-slice"
+
+static gboolean
+grow_tick_cb (GtkWidget     *widget,
+              GdkFrameClock *clock,
+              gpointer       user_data)
+{
+  GtkSliceListModel *slice = g_object_get_data (G_OBJECT (widget), SLICE_KEY);
+  guint size;
+
+  if (slice == NULL)
+    return G_SOURCE_REMOVE;
+
+  /* Tick callbacks run before layout: let the first frame paint the first rows alone. */
+  if (g_object_get_data (G_OBJECT (widget), "imgscan-painted") == NULL)
+    {
+      g_object_set_data (G_OBJECT (widget), "imgscan-painted", GINT_TO_POINTER (TRUE));
+      return G_SOURCE_CONTINUE;
+    }
+
+  size = gtk_slice_list_model_get_size (slice);
+  if (size >= 200 + GROW_ROWS)
+    {
+      gtk_slice_list_model_set_size (slice, G_MAXUINT);
+      return G_SOURCE_REMOVE;
+    }
+
+  gtk_slice_list_model_set_size (slice, size + GROW_ROWS);
+  return G_SOURCE_CONTINUE;
+}
+
 static void
 set_list_model (GtkListView *list,
                 GListModel  *model)
 {
   g_autoptr(GtkNoSelection) selection = NULL;
+  GtkSliceListModel *slice = NULL;
+  guint tick_id;
+
+  tick_id = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (list), "imgscan-tick"));
+  if (tick_id != 0)
+    gtk_widget_remove_tick_callback (GTK_WIDGET (list), tick_id);
+  g_object_set_data (G_OBJECT (list), "imgscan-tick", NULL);
 
   if (model != NULL)
-    selection = gtk_no_selection_new (g_object_ref (model));
+    {
+      guint n_items = g_list_model_get_n_items (model);
+
+      slice = gtk_slice_list_model_new (g_object_ref (model), 0, MIN (n_items, FIRST_ROWS));
+      selection = gtk_no_selection_new (G_LIST_MODEL (slice));
+      if (n_items > FIRST_ROWS)
+        {
+          g_object_set_data (G_OBJECT (list), "imgscan-painted", NULL);
+          tick_id = gtk_widget_add_tick_callback (GTK_WIDGET (list), grow_tick_cb, NULL, NULL);
+          g_object_set_data (G_OBJECT (list), "imgscan-tick", GUINT_TO_POINTER (tick_id));
+        }
+    }
+
+  /* Borrowed: the selection model, owned by the list, holds the slice. */
+  g_object_set_data (G_OBJECT (list), SLICE_KEY, slice);
   gtk_list_view_set_model (list, GTK_SELECTION_MODEL (selection));
 }
 
