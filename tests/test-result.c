@@ -620,6 +620,31 @@ test_match_no_pages (void)
 }
 
 static void
+test_match_constructors (void)
+{
+  const char * const pages[] = { "https://a.example.com/1", "https://b.example.com/2" };
+  char **taken_pages = g_strdupv ((char **) (const char * const[]) { "https://c.example.com/3", NULL });
+  g_autoptr(ImgscanMatch) counted = imgscan_match_new_n ("https://x.example.com/i.png", 0, pages, 1);
+  g_autoptr(ImgscanMatch) taken = imgscan_match_new_take (g_strdup ("https://y.example.com/j.png"), 1,
+                                                          taken_pages, 1);
+  g_autoptr(ImgscanMatch) none = imgscan_match_new_take (g_strdup ("https://z.example.com/k.png"), 0,
+                                                         NULL, 0);
+
+  /* Only the first n pages, even from a vector without a NULL terminator. */
+  g_assert_cmpuint (imgscan_match_get_n_pages (counted), ==, 1);
+  g_assert_cmpstr (imgscan_match_get_pages (counted)[0], ==, "https://a.example.com/1");
+  g_assert_null (imgscan_match_get_pages (counted)[1]);
+
+  g_assert_cmpstr (imgscan_match_get_url (taken), ==, "https://y.example.com/j.png");
+  g_assert_cmpint (imgscan_match_get_kind (taken), ==, IMGSCAN_MATCH_KIND_PARTIAL);
+  g_assert_cmpstr (imgscan_match_get_pages (taken)[0], ==, "https://c.example.com/3");
+  g_assert_cmpstr (imgscan_match_get_domain (taken), ==, "y.example.com");
+
+  g_assert_cmpuint (imgscan_match_get_n_pages (none), ==, 0);
+  g_assert_null (imgscan_match_get_pages (none)[0]);
+}
+
+static void
 test_uri_is_web (void)
 {
   const char * const web[] = {
@@ -697,6 +722,7 @@ main (int   argc,
   g_test_add_func ("/result/finalize", test_finalize);
   g_test_add_func ("/match/properties", test_match_properties);
   g_test_add_func ("/match/no-pages", test_match_no_pages);
+  g_test_add_func ("/match/constructors", test_match_constructors);
   g_test_add_func ("/match/uri-is-web", test_uri_is_web);
 
   for (guint i = 0; i < G_N_ELEMENTS (invalid_cases); i++)
