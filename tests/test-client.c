@@ -805,6 +805,49 @@ test_urls (void)
   g_setenv ("IMGSCAN_API_URL", "http://127.0.0.1:9", TRUE);
 }
 
+static void bool_cb (GObject      *source,
+                     GAsyncResult *result,
+                     gpointer      user_data);
+
+static void
+test_backoff_scale_from_env (void)
+{
+  g_autoptr(GMainContext) context = g_main_context_new ();
+  g_autoptr(MockServer) mock = NULL;
+  g_autoptr(ImgscanClient) client = NULL;
+  g_autoptr(GFile) image = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(ImgscanResult) scan = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("test-client-XXXXXX", NULL);
+
+  g_main_context_push_thread_default (context);
+  mock = mock_server_new ();
+  mock_server_set_scenario (mock, "status-503");
+  image = write_png (dir, "a.png", 8, 8, FALSE);
+
+  /* Only a shorter wait is accepted; 0 means none at all, so three retries pass at once. */
+  g_setenv ("IMGSCAN_BACKOFF_SCALE", "0", TRUE);
+  client = imgscan_client_new (mock_server_get_url (mock), mock_server_get_url (mock));
+  g_setenv ("IMGSCAN_BACKOFF_SCALE", "", TRUE);
+  imgscan_client_set_use_keyring (client, FALSE);
+  imgscan_client_set_credentials (client, MOCK_EMAIL, MOCK_KEY);
+  imgscan_client_check_async (client, image, NULL, FALSE, NULL, NULL, NULL, NULL, bool_cb, &result);
+  while (result == NULL)
+    g_main_context_iteration (context, TRUE);
+  scan = imgscan_client_check_finish (client, result, NULL, NULL, &error);
+  g_assert_error (error, IMGSCAN_CLIENT_ERROR, IMGSCAN_CLIENT_ERROR_MAINTENANCE);
+  g_assert_cmpuint (mock_server_get_n_checks (mock), ==, 4);
+
+  g_clear_object (&client);
+  g_clear_object (&mock);
+  while (g_main_context_iteration (context, FALSE))
+    ;
+  g_main_context_pop_thread_default (context);
+  g_unlink (g_file_peek_path (image));
+  g_rmdir (dir);
+}
+
 static void
 test_scan_id_form (void)
 {
@@ -1239,6 +1282,7 @@ main (int   argc,
   ADD ("/client/credentials/environment", test_env_credentials, NULL);
   g_test_add_func ("/client/urls", test_urls);
   g_test_add_func ("/client/scan-id-form", test_scan_id_form);
+  g_test_add_func ("/client/backoff-scale-from-env", test_backoff_scale_from_env);
 
   ADD ("/client/cancel/mid-upload", test_cancel_mid_upload, NULL);
   ADD ("/client/cancel/while-searching", test_cancel_while_searching, NULL);

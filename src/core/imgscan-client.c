@@ -744,6 +744,23 @@ imgscan_client_init (ImgscanClient *self)
     soup_session_add_feature_by_type (self->session, SOUP_TYPE_CONTENT_DECODER);
 }
 
+/* $IMGSCAN_BACKOFF_SCALE, for tests of programs built on the client (the CLI's): it can
+ * only shorten the waits, so it cannot be used to hammer the service. */
+static double
+backoff_scale_from_env (void)
+{
+  const char *value = g_getenv ("IMGSCAN_BACKOFF_SCALE");
+  char *end = NULL;
+  double scale;
+
+  if (value == NULL || *value == '\0')
+    return 1.0;
+  scale = g_ascii_strtod (value, &end);
+  if (end == value || *end != '\0' || !(scale >= 0.0 && scale <= 1.0))
+    return 1.0;
+  return scale;
+}
+
 static gboolean
 is_loopback_url (const char *url)
 {
@@ -768,6 +785,7 @@ imgscan_client_new (const char *id_url,
   self->id_url = base_url_from (id_url, "IMGSCAN_ID_URL", IMGSCAN_DEFAULT_ID_URL);
   self->api_url = base_url_from (api_url, "IMGSCAN_API_URL", IMGSCAN_DEFAULT_API_URL);
   self->use_keyring = imgscan_keyring_is_available ();
+  self->backoff_scale = backoff_scale_from_env ();
 
   /* The demo and the tests talk to 127.0.0.1: never through a proxy, and without asking
    * the desktop's proxy settings (which need GSettings schemas an isolated test hides). */

@@ -136,7 +136,8 @@ const char    *imgscan_client_check_get_scan_id (ImgscanClient       *self,
 gboolean       imgscan_client_check_was_resent  (ImgscanClient       *self,
                                                  GAsyncResult        *result);
 
-/* Multiplies every wait before a retry (default 1.0): tests use a small value. */
+/* Multiplies every wait before a retry: tests use a small value. The default is 1.0, or
+ * $IMGSCAN_BACKOFF_SCALE when it holds a number from 0 to 1 (for tests that run the CLI). */
 void           imgscan_client_set_backoff_scale (ImgscanClient       *self,
                                                  double               scale);
 
