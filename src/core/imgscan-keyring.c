@@ -179,6 +179,18 @@ imgscan_keyring_store_token (const char    *email,
   return ok;
 }
 
+/* Someone may have edited the item (Seahorse shows it): check the type before reading. */
+static const char *
+string_member (JsonObject *obj,
+               const char *name)
+{
+  JsonNode *node = json_object_get_member (obj, name);
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
+    return NULL;
+  return json_node_get_string (node);
+}
+
 gboolean
 imgscan_keyring_lookup_token (const char    *email,
                               char         **token,
@@ -213,8 +225,8 @@ imgscan_keyring_lookup_token (const char    *email,
   if (!parsed || (root = json_parser_get_root (parser)) == NULL || !JSON_NODE_HOLDS_OBJECT (root))
     return FALSE;
   obj = json_node_get_object (root);
-  token_s = json_object_get_string_member_with_default (obj, "token", NULL);
-  expires_s = json_object_get_string_member_with_default (obj, "expires", NULL);
+  token_s = string_member (obj, "token");
+  expires_s = string_member (obj, "expires");
   if (token_s == NULL || *token_s == '\0' || expires_s == NULL)
     return FALSE;
   when = g_date_time_new_from_iso8601 (expires_s, NULL);
