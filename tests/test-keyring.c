@@ -1,8 +1,8 @@
 /* test-keyring.c: the account and the token in a real keyring, and token reuse across runs
  *
- * Needs a session bus with an unlocked gnome-keyring, as CI provides:
- *   dbus-run-session -- sh -c 'echo -n test | gnome-keyring-daemon --unlock --components=secrets;
- *                              meson test -C build test-keyring'
+ * Needs a session bus, as CI provides (dbus-run-session with an unlocked gnome-keyring).
+ * When dbus-run-session and gnome-keyring-daemon are installed it re-runs itself in a
+ * private session with a fresh unlocked keyring, so it never touches a real one.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -10,6 +10,7 @@
 #include "config.h"
 
 #include <gdk-pixbuf/gdk-pixbuf.h>
+#include <glib/gstdio.h>
 #include <string.h>
 
 #include "imgscan-core.h"
@@ -328,6 +329,76 @@ __asan_default_options (void)
   return "fast_unwind_on_malloc=0";
 }
 
+static void
+remove_tree (const char *path)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+
+      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
+        remove_tree (child);
+      else
+        g_remove (child);
+    }
+  g_rmdir (path);
+}
+
+/* Re-runs this program under dbus-run-session with a fresh, unlocked gnome-keyring-daemon
+ * in a throwaway home. FALSE when the tools are missing: then the session's keyring is used. */
+static gboolean
+run_in_private_keyring (int    argc,
+                        char **argv,
+                        int   *status)
+{
+  g_autofree char *dbus_run_session = g_find_program_in_path ("dbus-run-session");
+  g_autofree char *keyring_daemon = g_find_program_in_path ("gnome-keyring-daemon");
+  g_autofree char *self_exe = g_file_read_link ("/proc/self/exe", NULL);
+  g_autofree char *root = NULL;
+  g_autofree char *home = NULL;
+  g_autofree char *runtime = NULL;
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
+  g_autoptr(GSubprocess) child = NULL;
+  g_autoptr(GStrvBuilder) builder = NULL;
+  g_auto(GStrv) child_argv = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (dbus_run_session == NULL || keyring_daemon == NULL || self_exe == NULL)
+    return FALSE;
+  root = g_dir_make_tmp ("test-keyring-XXXXXX", &error);
+  g_assert_no_error (error);
+  home = g_build_filename (root, "home", NULL);
+  runtime = g_build_filename (root, "runtime", NULL);
+  g_mkdir_with_parents (home, 0700);
+  g_mkdir_with_parents (runtime, 0700);
+
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_NONE);
+  g_subprocess_launcher_setenv (launcher, "IMGSCAN_TEST_PRIVATE_KEYRING", "1", TRUE);
+  g_subprocess_launcher_setenv (launcher, "HOME", home, TRUE);
+  g_subprocess_launcher_setenv (launcher, "XDG_RUNTIME_DIR", runtime, TRUE);
+
+  builder = g_strv_builder_new ();
+  g_strv_builder_add_many (builder, dbus_run_session, "--", "sh", "-c",
+                           "echo -n test | gnome-keyring-daemon --unlock --components=secrets >/dev/null"
+                           " && exec \"$0\" \"$@\"",
+                           self_exe, NULL);
+  for (int i = 1; i < argc; i++)
+    g_strv_builder_add (builder, argv[i]);
+  child_argv = g_strv_builder_end (builder);
+
+  child = g_subprocess_launcher_spawnv (launcher, (const char * const *) child_argv, &error);
+  g_assert_no_error (error);
+  g_subprocess_wait (child, NULL, &error);
+  g_assert_no_error (error);
+  *status = g_subprocess_get_if_exited (child) ? g_subprocess_get_exit_status (child) : 1;
+
+  remove_tree (root);
+  return TRUE;
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -352,6 +423,17 @@ main (int   argc,
         }
       g_print ("1..0 # SKIP no session bus; run under dbus-run-session with an unlocked gnome-keyring-daemon\n");
       return 0;
+    }
+
+  /* Run in a private session with its own unlocked gnome-keyring, when the tools are there:
+   * the tests clear the stored account, which must not hit the developer's own keyring
+   * nor race with other tests that share the session's keyring. */
+  if (g_getenv ("IMGSCAN_TEST_PRIVATE_KEYRING") == NULL)
+    {
+      int status;
+
+      if (run_in_private_keyring (argc, argv, &status))
+        return status;
     }
 
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
