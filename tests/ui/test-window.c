@@ -579,6 +579,78 @@ test_no_credentials_demo (Fixture       *fixture,
   g_assert_cmpuint (mock_server_get_n_requests (fixture->server), ==, 0);
 }
 
+static void
+test_drop_texture (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  g_autoptr(GdkPixbuf) pixbuf = gdk_pixbuf_new (GDK_COLORSPACE_RGB, TRUE, 8, 200, 150);
+  g_autoptr(GdkTexture) texture = NULL;
+  g_autofree char *dir = g_build_filename (g_get_user_cache_dir (), "imgscan", "pasted", NULL);
+  g_auto(GValue) value = G_VALUE_INIT;
+  const MockCheckRequest *req;
+  g_autofree char *path = NULL;
+  gboolean handled = FALSE;
+  GStatBuf st;
+
+  gdk_pixbuf_fill (pixbuf, 0xcc6633ff);
+  texture = gdk_texture_new_for_pixbuf (pixbuf);
+  g_value_init (&value, GDK_TYPE_TEXTURE);
+  g_value_set_object (&value, texture);
+
+  /* Image data from another app: saved to a private PNG, then scanned like a file. */
+  g_signal_emit_by_name (imgscan_window_get_drop_target (fixture->window), "drop",
+                         &value, 10.0, 10.0, &handled);
+  g_assert_true (handled);
+  wait_until (fixture, state_is_results, "the results");
+
+  req = mock_server_get_last_check (fixture->server);
+  g_assert_nonnull (req);
+  g_assert_true (g_str_has_prefix (req->filename, "pasted-image-"));
+  g_assert_true (g_str_has_suffix (req->filename, ".png"));
+  g_assert_cmpstr (req->image_content_type, ==, "image/png");
+
+  g_assert_cmpint (g_stat (dir, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0777, ==, 0700);
+  path = g_build_filename (dir, req->filename, NULL);
+  g_assert_cmpint (g_stat (path, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0077, ==, 0);
+  g_assert_cmpuint (st.st_size, ==, g_bytes_get_size (req->image));
+}
+
+static void
+test_paste (Fixture       *fixture,
+            gconstpointer  data)
+{
+  g_autoptr(GFile) photo = make_photo (fixture, "pasted.png");
+  g_autoptr(GSList) list = g_slist_append (NULL, photo);
+  g_auto(GValue) value = G_VALUE_INIT;
+
+  g_value_init (&value, GDK_TYPE_FILE_LIST);
+  g_value_take_boxed (&value, gdk_file_list_new_from_list (list));
+  gdk_clipboard_set_value (gtk_widget_get_clipboard (GTK_WIDGET (fixture->window)), &value);
+  gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.paste", NULL);
+  wait_until (fixture, state_is_results, "the results");
+
+  assert_example_results (fixture);
+  g_assert_cmpstr (mock_server_get_last_check (fixture->server)->filename, ==, "pasted.png");
+}
+
+static void
+test_drop_highlight (Fixture       *fixture,
+                     gconstpointer  data)
+{
+  GtkDropTarget *target = imgscan_window_get_drop_target (fixture->window);
+  GtkWidget *content = adw_application_window_get_content (ADW_APPLICATION_WINDOW (fixture->window));
+  GdkDragAction action = 0;
+
+  g_assert_false (gtk_widget_has_css_class (content, "drop-highlight"));
+  g_signal_emit_by_name (target, "enter", 20.0, 20.0, &action);
+  g_assert_cmpint (action, ==, GDK_ACTION_COPY);
+  g_assert_true (gtk_widget_has_css_class (content, "drop-highlight"));
+  g_signal_emit_by_name (target, "leave");
+  g_assert_false (gtk_widget_has_css_class (content, "drop-highlight"));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -610,6 +682,9 @@ main (int   argc,
 
   ADD ("/window/open-path", test_open_path, NULL);
   ADD ("/window/drop", test_drop, NULL);
+  ADD ("/window/drop-texture", test_drop_texture, NULL);
+  ADD ("/window/drop-highlight", test_drop_highlight, NULL);
+  ADD ("/window/paste", test_paste, NULL);
   ADD ("/window/cancel", test_cancel, NULL);
   ADD ("/window/refused-photo", test_refused, NULL);
   ADD ("/window/server-error", test_server_error, NULL);
