@@ -446,6 +446,16 @@ on_entry_activated (ImgscanWindow       *self,
   g_autoptr(GFile) warm = NULL;
   Reopen *reopen;
 
+  /* The history was opened over a running scan (any end of it leaves this page).
+   * Showing a saved scan would cancel it, and a paid reply could be lost. */
+  if (g_strcmp0 (ui->previous_page, "scanning") == 0 &&
+      g_strcmp0 (imgscan_window_get_state (self), "history") == 0)
+    {
+      imgscan_window_add_toast (self, _("A scan is still running: wait for its result or cancel it, "
+                                        "then open the saved scan"));
+      return;
+    }
+
   g_cancellable_cancel (ui->cancellable);
   g_clear_object (&ui->cancellable);
   ui->cancellable = g_cancellable_new ();

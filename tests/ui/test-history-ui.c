@@ -716,6 +716,34 @@ test_not_kept_still_shown (Fixture       *fixture,
   g_assert_false (gtk_widget_get_visible (_imgscan_window_get_changes (fixture->window)));
 }
 
+/* A scan is running under the history: opening a saved scan must not cancel it. */
+static void
+test_reopen_while_scanning (Fixture       *fixture,
+                            gconstpointer  data)
+{
+  g_autoptr(GFile) first = make_photo (fixture, "first.png", 0x101010ff);
+  g_autoptr(GFile) second = make_photo (fixture, "second.png", 0x202020ff);
+  g_autofree char *first_id = NULL;
+
+  scan (fixture, first, "example");
+  first_id = g_strdup (shown_scan_id (fixture));
+
+  mock_server_set_delay (fixture->server, 300);
+  mock_server_set_scenario (fixture->server, "slow");
+  imgscan_window_open_file (fixture->window, second);
+  show_history (fixture);
+  g_assert_cmpuint (n_listed (fixture), ==, 1);
+
+  g_signal_emit_by_name (imgscan_history_view_get_list_view (history_view (fixture)), "activate", 0);
+  pump (50);
+  g_assert_cmpstr (imgscan_window_get_state (fixture->window), ==, "history");
+
+  /* The running scan ends as usual: its result is kept and shown. */
+  wait_until (fixture, state_is_results, "the second scan");
+  g_assert_cmpstr (shown_scan_id (fixture), !=, first_id);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (fixture->history)), ==, 2);
+}
+
 static void
 test_export (Fixture       *fixture,
              gconstpointer  data)
@@ -857,6 +885,7 @@ main (int   argc,
   ADD ("/history-ui/what-changed", test_what_changed);
   ADD ("/history-ui/damaged-previous", test_damaged_previous);
   ADD ("/history-ui/not-kept-still-shown", test_not_kept_still_shown);
+  ADD ("/history-ui/reopen-while-scanning", test_reopen_while_scanning);
   ADD ("/history-ui/export", test_export);
   ADD ("/history-ui/lazy-load", test_lazy_load);
   ADD ("/history-ui/empty", test_empty_history);
