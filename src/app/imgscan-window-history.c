@@ -475,6 +475,19 @@ on_entry_activated (ImgscanWindow       *self,
 
 /* The history page */
 
+static void
+on_stop_search (ImgscanWindow *self,
+                GtkSearchEntry *entry)
+{
+  HistoryUi *ui = get_ui (self);
+
+  /* Escape clears the search, then closes the page. */
+  if (*gtk_editable_get_text (GTK_EDITABLE (entry)) != '\0')
+    gtk_editable_set_text (GTK_EDITABLE (entry), "");
+  else
+    g_action_change_state (G_ACTION (ui->show_history), g_variant_new_boolean (FALSE));
+}
+
 static ImgscanHistoryView *
 ensure_view (ImgscanWindow *self)
 {
@@ -491,6 +504,8 @@ ensure_view (ImgscanWindow *self)
   ui->view = IMGSCAN_HISTORY_VIEW (imgscan_history_view_new (history));
   g_signal_connect_object (ui->view, "entry-activated", G_CALLBACK (on_entry_activated), self,
                            G_CONNECT_SWAPPED);
+  g_signal_connect_object (imgscan_history_view_get_search_entry (ui->view), "stop-search",
+                           G_CALLBACK (on_stop_search), self, G_CONNECT_SWAPPED);
   gtk_stack_add_titled (stack, GTK_WIDGET (ui->view), "history", _("History"));
 
   return ui->view;

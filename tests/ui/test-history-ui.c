@@ -836,6 +836,15 @@ test_lazy_load (Fixture       *fixture,
   /* Closing the history goes back where the window was. */
   g_action_group_activate_action (G_ACTION_GROUP (fixture->window), "show-history", NULL);
   g_assert_cmpstr (imgscan_window_get_state (fixture->window), ==, "empty");
+
+  /* Escape in the search field clears it first, then closes the page. */
+  show_history (fixture);
+  gtk_editable_set_text (imgscan_history_view_get_search_entry (history_view (fixture)), "old");
+  g_signal_emit_by_name (imgscan_history_view_get_search_entry (history_view (fixture)), "stop-search");
+  g_assert_cmpstr (gtk_editable_get_text (imgscan_history_view_get_search_entry (history_view (fixture))), ==, "");
+  g_assert_cmpstr (imgscan_window_get_state (fixture->window), ==, "history");
+  g_signal_emit_by_name (imgscan_history_view_get_search_entry (history_view (fixture)), "stop-search");
+  g_assert_cmpstr (imgscan_window_get_state (fixture->window), ==, "empty");
 }
 
 static void
