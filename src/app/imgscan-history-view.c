@@ -155,7 +155,7 @@ update_state (ImgscanHistoryView *self)
       g_autofree char *title = NULL;
 
       /* Translators: %s is what the user typed in the history's search field */
-      title = g_strdup_printf (_("No scans of a file named “%s”"),
+      title = g_strdup_printf (_("No scanned file name contains “%s”"),
                                gtk_editable_get_text (GTK_EDITABLE (self->search_entry)));
       adw_status_page_set_title (self->no_match_page, title);
       state = "no-match";

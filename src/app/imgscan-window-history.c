@@ -132,7 +132,7 @@ show_changes (HistoryUi           *ui,
   gtk_label_set_text (ui->changes_label, text);
 
   /* Translators: the images an earlier scan of this photo found, and this one did not */
-  expander_label = g_strdup_printf (_("No longer found (%u)"), n_gone);
+  expander_label = g_strdup_printf (_("Images no longer found (%u)"), n_gone);
   gtk_expander_set_label (ui->gone_expander, expander_label);
   gtk_expander_set_expanded (ui->gone_expander, FALSE);
   gtk_widget_set_visible (GTK_WIDGET (ui->gone_expander), n_gone > 0);

@@ -657,7 +657,7 @@ test_what_changed (Fixture       *fixture,
   g_assert_false (match_is_new (result, "https://images.example.com/full-1.jpg"));
   g_assert_nonnull (strstr (_imgscan_window_get_changes_text (fixture->window), "No new matches since your earlier scan"));
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (gone)));
-  g_assert_cmpstr (gtk_expander_get_label (gone), ==, "No longer found (1)");
+  g_assert_cmpstr (gtk_expander_get_label (gone), ==, "Images no longer found (1)");
   {
     GtkWidget *scrolled = gtk_expander_get_child (gone);
     GtkWidget *box = gtk_widget_get_first_child (gtk_scrolled_window_get_child (GTK_SCROLLED_WINDOW (scrolled)));
