@@ -178,6 +178,9 @@ imgscan_match_row_set_match (ImgscanMatchRow *self,
 
   pages_label = g_strdup_printf (ngettext ("Shown on %u page", "Shown on %u pages", n_pages), n_pages);
   gtk_expander_set_label (self->pages_expander, pages_label);
+  /* GTK 4.8 does not name an expander after its label. */
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->pages_expander),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, pages_label, -1);
   gtk_widget_set_visible (GTK_WIDGET (self->pages_expander), n_pages > 0);
   gtk_widget_set_visible (GTK_WIDGET (self->no_pages_label), n_pages == 0);
 

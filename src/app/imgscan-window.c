@@ -24,6 +24,7 @@ enum {
 static GParamSpec *properties[N_PROPS];
 
 static void start_scan (ImgscanWindow *self);
+static void imgscan_window_realize (GtkWidget *widget);
 
 /* One scan's state for its callbacks; the window may be closed before they run. */
 typedef struct
@@ -909,6 +910,7 @@ imgscan_window_class_init (ImgscanWindowClass *klass)
   object_class->dispose = imgscan_window_dispose;
   object_class->get_property = imgscan_window_get_property;
   object_class->set_property = imgscan_window_set_property;
+  widget_class->realize = imgscan_window_realize;
 
   properties[PROP_CLIENT] =
     g_param_spec_object ("client", NULL, NULL, IMGSCAN_TYPE_CLIENT,
@@ -950,6 +952,31 @@ imgscan_window_class_init (ImgscanWindowClass *klass)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_v, GDK_CONTROL_MASK, "win.paste", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "win.cancel", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_o, GDK_CONTROL_MASK, "win.open", NULL);
+}
+
+/* GTK 4.8 gives a button with a mnemonic ("_Retry") the raw label as its accessible
+ * name, on top of the text: screen readers said "underscore Retry Retry". Dropping the
+ * property leaves the name to the text. */
+static void
+fix_mnemonic_names (GtkWidget *widget)
+{
+  if (GTK_IS_BUTTON (widget) && gtk_button_get_use_underline (GTK_BUTTON (widget)) &&
+      gtk_button_get_label (GTK_BUTTON (widget)) != NULL)
+    gtk_accessible_reset_property (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_LABEL);
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    fix_mnemonic_names (child);
+}
+
+static void
+imgscan_window_realize (GtkWidget *widget)
+{
+  GTK_WIDGET_CLASS (imgscan_window_parent_class)->realize (widget);
+
+  /* Late enough to cover the pages other parts add to the stack. */
+  fix_mnemonic_names (widget);
 }
 
 static void

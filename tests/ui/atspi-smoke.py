@@ -80,6 +80,33 @@ def text_of(node):
     return name
 
 
+CONTROL_ROLES = ('push button', 'toggle button', 'page tab', 'check box', 'radio button', 'link',
+                 'combo box', 'menu item', 'slider', 'spin button')
+
+
+def unnamed_controls(app):
+    """Controls whose accessible name is empty, a GTK type name or a raw mnemonic."""
+    found = []
+
+    def visit(node, path, depth):
+        if node is None or depth > 60:
+            return
+        try:
+            role = node.get_role_name()
+        except Exception:
+            return
+        name = name_of(node)
+        if role in CONTROL_ROLES and (not name.strip() or name.startswith(('Gtk', 'Adw', 'Imgscan'))
+                                      or name.startswith('_')):
+            found.append((role, name, path))
+        for i in range(node.get_child_count()):
+            child = node.get_child_at_index(i)
+            visit(child, path + [name_of(child)] if child else path, depth + 1)
+
+    visit(app, [], 0)
+    return found
+
+
 def find_app(pid):
     desktop = Atspi.get_desktop(0)
     for i in range(desktop.get_child_count()):
@@ -131,7 +158,7 @@ def main():
         env[var] = os.path.join(tmp, var.lower())
         os.makedirs(env[var], exist_ok=True)
 
-    print('1..6', flush=True)
+    print('1..7', flush=True)
     proc = subprocess.Popen([imgscan, '--demo', photo], env=env)
     failed = 0
     try:
@@ -164,6 +191,17 @@ def main():
                                               and node.get_child_count() > 0),
                            'the partial matches group with rows')
         failed += not tap(partial is not None, 5, 'the partial matches group is shown with its rows')
+
+        # Every control needs a name a screen reader can say. The sign-in page belongs to
+        # the account work: its findings are reported, not failed, here.
+        mine, others = [], []
+        for role, name, path in unnamed_controls(app):
+            (others if 'Sign In' in path else mine).append('%s %r under %s' % (role, name, ' / '.join(p for p in path if p)))
+        for line in others:
+            print('# TODO (sign-in page) unnamed control: %s' % line, flush=True)
+        for line in mine:
+            print('# unnamed control: %s' % line, flush=True)
+        failed += not tap(not mine, 6, 'every control of the window has an accessible name')
     finally:
         # Quit like a user: the window's own Close button (client-side decorations).
         try:
@@ -184,7 +222,7 @@ def main():
             code = proc.wait(timeout=15)
         shutil.rmtree(tmp, ignore_errors=True)
 
-    failed += not tap(code == 0, 6, 'imgscan exited cleanly (status %d)' % code)
+    failed += not tap(code == 0, 7, 'imgscan exited cleanly (status %d)' % code)
     return 1 if failed else 0
 
 
