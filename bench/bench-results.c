@@ -174,9 +174,10 @@ median (double *values,
 /* Frame bookkeeping: each after-paint records the gap since the previous one. */
 typedef struct
 {
-  guint  n_frames;
-  double last_ms;
-  double max_gap_ms;
+  guint   n_frames;
+  double  last_ms;
+  double  max_gap_ms;
+  GArray *gaps;     /* when non-NULL, every gap is recorded */
 } Frames;
 
 static void
@@ -186,7 +187,13 @@ after_paint_cb (GdkFrameClock *clock,
   double t = now_ms ();
 
   if (frames->n_frames > 0)
-    frames->max_gap_ms = MAX (frames->max_gap_ms, t - frames->last_ms);
+    {
+      double gap = t - frames->last_ms;
+
+      frames->max_gap_ms = MAX (frames->max_gap_ms, gap);
+      if (frames->gaps != NULL)
+        g_array_append_val (frames->gaps, gap);
+    }
   frames->last_ms = t;
   frames->n_frames++;
 }
@@ -358,6 +365,7 @@ main (int   argc,
   /* Scroll through every full match, a page per frame; thumbnails load as rows appear. */
   wait_frames (&frames, 1);
   frames.max_gap_ms = 0;
+  frames.gaps = g_array_new (FALSE, FALSE, sizeof (double));
   scroll_start = now_ms ();
   while (gtk_adjustment_get_value (adj) + gtk_adjustment_get_page_size (adj) < gtk_adjustment_get_upper (adj))
     {
@@ -367,6 +375,18 @@ main (int   argc,
     }
   g_print ("scrolled %u pages in %.0f ms; longest gap between frames: %.1f ms (a frame is 16.7 ms)\n",
            n_steps, now_ms () - scroll_start, frames.max_gap_ms);
+  if (frames.gaps->len > 0)
+    {
+      double *gaps = (double *) (gpointer) frames.gaps->data;
+      guint n = frames.gaps->len, n_over = 0;
+
+      for (guint i = 0; i < n; i++)
+        n_over += gaps[i] > 2 * 16.7;
+      qsort (gaps, n, sizeof (double), compare_double);
+      g_print ("  frame gaps while scrolling: median %.1f ms, 95th %.1f ms, 99th %.1f ms; %u of %u over two frames\n",
+               gaps[n / 2], gaps[n * 95 / 100], gaps[n * 99 / 100], n_over, n);
+    }
+  g_clear_pointer (&frames.gaps, g_array_unref);
 
   n_rows = 0;
   count_rows (GTK_WIDGET (list), &n_rows);
