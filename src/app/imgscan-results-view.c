@@ -197,10 +197,14 @@ update_summary (ImgscanResultsView *self,
   gtk_label_set_text (self->counts_label, counts);
 
   if (credits >= 0)
-    g_string_append_printf (credits_text,
-                            ngettext ("%" G_GINT64_FORMAT " credit used",
-                                      "%" G_GINT64_FORMAT " credits used", credits),
-                            credits);
+    {
+      /* Plain %u: xgettext cannot expand G_GINT64_FORMAT inside a msgid. */
+      guint n_credits = (guint) MIN (credits, (gint64) G_MAXUINT);
+
+      g_string_append_printf (credits_text,
+                              ngettext ("%u credit used", "%u credits used", n_credits),
+                              n_credits);
+    }
   if (from_history)
     {
       GDateTime *time = imgscan_result_get_creation_time (result);

@@ -421,7 +421,6 @@ imgscan_window_open_file (ImgscanWindow *self,
   self->last_folder = g_file_get_parent (file);
 
   basename = g_file_get_basename (file);
-  adw_window_title_set_subtitle (self->window_title, basename);
   start_scan (self);
   adw_window_title_set_subtitle (self->window_title, basename);
 }
