@@ -33,6 +33,7 @@ struct _ImgscanPreferencesWindow
   GSettings            *settings;
   GCancellable         *credits_cancellable;
   GCancellable         *sign_out_cancellable;
+  guint                 refresh_id;
 
   guint                 demo : 1;
   guint                 busy : 1;
@@ -162,6 +163,7 @@ imgscan_preferences_window_refresh_credits (ImgscanPreferencesWindow *self)
 {
   g_return_if_fail (IMGSCAN_IS_PREFERENCES_WINDOW (self));
 
+  g_clear_handle_id (&self->refresh_id, g_source_remove);
   if (self->credits_cancellable != NULL)
     {
       g_cancellable_cancel (self->credits_cancellable);
@@ -186,6 +188,24 @@ imgscan_preferences_window_refresh_credits (ImgscanPreferencesWindow *self)
   set_credits_loading (self, TRUE);
   adw_action_row_set_subtitle (self->credits_row, _("Asking Copyleaks…"));
   imgscan_client_get_credits_async (self->client, self->credits_cancellable, credits_cb, g_object_ref (self));
+}
+
+static gboolean
+refresh_idle (gpointer user_data)
+{
+  ImgscanPreferencesWindow *self = user_data;
+
+  self->refresh_id = 0;
+  imgscan_preferences_window_refresh_credits (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* A new client and the demo flag often change together: read the balance once. */
+static void
+queue_refresh (ImgscanPreferencesWindow *self)
+{
+  if (self->refresh_id == 0)
+    self->refresh_id = g_idle_add (refresh_idle, self);
 }
 
 /* ---- signing out ---- */
@@ -342,7 +362,7 @@ imgscan_preferences_window_set_client (ImgscanPreferencesWindow *self,
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CLIENT]);
 
   update_account (self);
-  imgscan_preferences_window_refresh_credits (self);
+  queue_refresh (self);
 }
 
 ImgscanClient *
@@ -366,7 +386,7 @@ imgscan_preferences_window_set_demo (ImgscanPreferencesWindow *self,
   self->demo = demo;
   update_demo (self);
   update_account (self);
-  imgscan_preferences_window_refresh_credits (self);
+  queue_refresh (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DEMO]);
 }
 
@@ -391,7 +411,7 @@ imgscan_preferences_window_get_credits_loading (ImgscanPreferencesWindow *self)
 {
   g_return_val_if_fail (IMGSCAN_IS_PREFERENCES_WINDOW (self), FALSE);
 
-  return self->credits_cancellable != NULL;
+  return self->credits_cancellable != NULL || self->refresh_id != 0;
 }
 
 gboolean
@@ -423,6 +443,7 @@ imgscan_preferences_window_dispose (GObject *object)
 {
   ImgscanPreferencesWindow *self = IMGSCAN_PREFERENCES_WINDOW (object);
 
+  g_clear_handle_id (&self->refresh_id, g_source_remove);
   if (self->credits_cancellable != NULL)
     g_cancellable_cancel (self->credits_cancellable);
   if (self->sign_out_cancellable != NULL)

@@ -23,7 +23,7 @@
 typedef struct
 {
   GSettings                *settings;      /* NULL when the schema is missing */
-  ImgscanSignInPage        *sign_in_page;  /* owned by the stack */
+  ImgscanSignInPage        *sign_in_page;
   ImgscanPreferencesWindow *prefs;         /* weak */
   AdwMessageDialog         *confirm;       /* weak: the ask-before-spending dialog */
   GCancellable             *lookup;        /* the keyring look-up for the start page */
@@ -40,6 +40,7 @@ account_free (Account *account)
   g_clear_object (&account->lookup);
   g_clear_weak_pointer (&account->prefs);
   g_clear_weak_pointer (&account->confirm);
+  g_clear_object (&account->sign_in_page);
   g_clear_object (&account->settings);
   g_clear_object (&account->pending);
   g_free (account->state);
@@ -281,9 +282,14 @@ signed_in_cb (ImgscanSignInPage *page,
               ImgscanWindow     *self)
 {
   Account *account = get_account (self);
-  g_autoptr(GFile) pending = g_steal_pointer (&account->pending);
+  g_autoptr(GFile) pending = NULL;
   g_autofree char *text = NULL;
 
+  /* The window was closed while the sign-in finished. */
+  if (account == NULL || self->stack == NULL)
+    return;
+
+  pending = g_steal_pointer (&account->pending);
   if (self->demo)
     {
       self->demo = FALSE;
@@ -313,9 +319,15 @@ signed_out_cb (ImgscanPreferencesWindow *prefs,
                ImgscanWindow            *self)
 {
   Account *account = get_account (self);
-  ImgscanClient *old = imgscan_window_get_client (self);
-  g_autofree char *email = g_strdup (imgscan_client_get_email (old));
+  ImgscanClient *old;
+  g_autofree char *email = NULL;
   g_autoptr(ImgscanClient) client = NULL;
+
+  if (account == NULL || self->stack == NULL)
+    return;
+
+  old = imgscan_window_get_client (self);
+  email = g_strdup (imgscan_client_get_email (old));
 
   /* A fresh client: the old one holds the key and the token in memory. */
   client = imgscan_client_new (imgscan_client_get_id_url (old), imgscan_client_get_api_url (old));
@@ -578,6 +590,17 @@ _imgscan_window_confirm_scan (ImgscanWindow      *self,
 
 /* ---- set-up ---- */
 
+static void
+destroy_cb (ImgscanWindow *self)
+{
+  Account *account = get_account (self);
+
+  /* Closing the window ends what is still running for it. */
+  if (account->lookup != NULL)
+    g_cancellable_cancel (account->lookup);
+  gtk_widget_activate_action (GTK_WIDGET (account->sign_in_page), "sign-in.cancel", NULL);
+}
+
 static const GActionEntry account_entries[] = {
   { "preferences", preferences_action },
   { "sign-in", sign_in_action },
@@ -592,7 +615,8 @@ _imgscan_window_init_account (ImgscanWindow *self)
   account->settings = new_settings ();
   account->state = g_strdup (imgscan_window_get_state (self));
 
-  account->sign_in_page = IMGSCAN_SIGN_IN_PAGE (imgscan_sign_in_page_new ());
+  /* Kept until the window is finalized: its sign-in may end after the stack is gone. */
+  account->sign_in_page = g_object_ref_sink (IMGSCAN_SIGN_IN_PAGE (imgscan_sign_in_page_new ()));
   gtk_stack_add_titled (self->stack, GTK_WIDGET (account->sign_in_page), "sign-in", _("Sign In"));
   g_signal_connect_object (account->sign_in_page, "signed-in", G_CALLBACK (signed_in_cb), self, 0);
 
@@ -609,6 +633,7 @@ _imgscan_window_init_account (ImgscanWindow *self)
                                G_CALLBACK (thumbnails_changed_cb), self, G_CONNECT_SWAPPED);
     }
 
+  g_signal_connect (self, "destroy", G_CALLBACK (destroy_cb), NULL);
   g_signal_connect (self, "map", G_CALLBACK (map_cb), NULL);
   g_signal_connect (self, "unrealize", G_CALLBACK (save_size), NULL);
   g_signal_connect (self, "notify::client", G_CALLBACK (client_changed_cb), NULL);

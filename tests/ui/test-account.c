@@ -462,6 +462,34 @@ test_sign_in_cancel (Fixture       *fixture,
   g_assert_false (keyring_has_account ());
 }
 
+static gboolean
+state_is_no_credentials (Fixture *fixture)
+{
+  return g_strcmp0 (imgscan_window_get_state (fixture->window), "no-credentials") == 0;
+}
+
+static void
+test_sign_in_pending_photo (Fixture       *fixture,
+                            gconstpointer  data)
+{
+  g_autoptr(GFile) photo = make_photo (fixture, "waiting.png");
+  const MockCheckRequest *req;
+
+  /* A photo dropped while signed out waits for the account, then is scanned. */
+  wait_until (fixture, state_is_sign_in, "the sign-in page");
+  imgscan_window_open_file (fixture->window, photo);
+  wait_until (fixture, state_is_no_credentials, "the no-account page");
+  g_assert_cmpuint (mock_server_get_n_requests (fixture->server), ==, 0);
+
+  gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.sign-in", NULL);
+  sign_in (fixture, MOCK_EMAIL, MOCK_KEY);
+  wait_until (fixture, state_is_results, "the waiting photo's results");
+  req = mock_server_get_last_check (fixture->server);
+  g_assert_nonnull (req);
+  g_assert_cmpstr (req->filename, ==, "waiting.png");
+  g_assert_cmpuint (mock_server_get_n_logins (fixture->server), ==, 1);
+}
+
 /* ---- signing out ---- */
 
 static void
@@ -711,6 +739,15 @@ test_ask_before_spending (Fixture       *fixture,
   g_assert_null (_imgscan_window_get_confirm_dialog (fixture->window));
   g_assert_cmpuint (mock_server_get_n_checks (fixture->server), ==, 1);
 
+  /* Closing the window while it asks sends nothing either. */
+  imgscan_window_open_file (fixture->window, photo);
+  wait_until (fixture, confirm_shown, "the question");
+  close_window (fixture);
+  pump (300);
+  g_assert_cmpuint (mock_server_get_n_checks (fixture->server), ==, 1);
+  open_window (fixture);
+  wait_until (fixture, state_is_empty, "the new window");
+
   /* Off (the default): no question at all. */
   g_settings_set_boolean (fixture->settings, "ask-before-spending", FALSE);
   scan (fixture, "direct.png");
@@ -823,7 +860,9 @@ test_preferences (Fixture       *fixture,
   gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.try-demo", NULL);
   g_assert_true (imgscan_window_get_demo (fixture->window));
   g_assert_cmpstr (imgscan_preferences_window_get_account_text (prefs), ==, "Demo");
-  g_assert_false (imgscan_preferences_window_get_credits_loading (prefs));
+  wait_until (fixture, prefs_credits_loaded, "the demo's balance row");
+  g_assert_cmpstr (imgscan_preferences_window_get_credits_text (prefs), ==,
+                   "The demo has no balance: its scans are free");
 }
 
 /* ---- main ---- */
@@ -910,6 +949,7 @@ main (int   argc,
   ADD ("/account/sign-in/failures", test_sign_in_failures, NULL);
   ADD ("/account/sign-in/incomplete", test_sign_in_incomplete, NULL);
   ADD ("/account/sign-in/cancel", test_sign_in_cancel, NULL);
+  ADD ("/account/sign-in/pending-photo", test_sign_in_pending_photo, NULL);
   ADD ("/account/sign-out", test_sign_out, NULL);
   ADD ("/account/no-secrets", test_no_secrets, NULL);
   ADD ("/account/settings/sandbox", test_sandbox, NULL);
