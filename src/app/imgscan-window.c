@@ -25,6 +25,7 @@ static GParamSpec *properties[N_PROPS];
 
 static void start_scan (ImgscanWindow *self);
 static void imgscan_window_realize (GtkWidget *widget);
+static void imgscan_window_unrealize (GtkWidget *widget);
 
 /* One scan's state for its callbacks; the window may be closed before they run. */
 typedef struct
@@ -910,6 +911,7 @@ imgscan_window_class_init (ImgscanWindowClass *klass)
   object_class->get_property = imgscan_window_get_property;
   object_class->set_property = imgscan_window_set_property;
   widget_class->realize = imgscan_window_realize;
+  widget_class->unrealize = imgscan_window_unrealize;
 
   properties[PROP_CLIENT] =
     g_param_spec_object ("client", NULL, NULL, IMGSCAN_TYPE_CLIENT,
@@ -976,6 +978,19 @@ imgscan_window_realize (GtkWidget *widget)
 
   /* Late enough to cover the pages other parts add to the stack. */
   fix_mnemonic_names (widget);
+}
+
+/* gtk_window_destroy() only drops GTK's reference: a running scan holds its own, so
+ * dispose would wait for the reply. Unrealizing is the moment the window closes. */
+static void
+imgscan_window_unrealize (GtkWidget *widget)
+{
+  ImgscanWindow *self = IMGSCAN_WINDOW (widget);
+
+  cancel_scan (self);
+  imgscan_scan_view_stop (self->scan_view);
+
+  GTK_WIDGET_CLASS (imgscan_window_parent_class)->unrealize (widget);
 }
 
 static void

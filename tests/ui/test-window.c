@@ -57,7 +57,7 @@ wait_until (Fixture    *fixture,
     g_source_remove (id);
   if (!cond (fixture))
     g_error ("Gave up waiting for %s (window state: %s)", what,
-             imgscan_window_get_state (fixture->window));
+             fixture->window != NULL ? imgscan_window_get_state (fixture->window) : "closed");
 }
 
 /* Lets late callbacks run (for checks that something does NOT happen). */
@@ -114,7 +114,8 @@ fixture_teardown (Fixture       *fixture,
   g_autoptr(GDir) dir = g_dir_open (fixture->dir, 0, NULL);
   const char *name;
 
-  gtk_window_destroy (GTK_WINDOW (fixture->window));
+  if (fixture->window != NULL)
+    gtk_window_destroy (GTK_WINDOW (fixture->window));
   /* Let cancelled requests and the history writes settle before the server goes. */
   pump (100);
 
@@ -307,6 +308,34 @@ test_cancel (Fixture       *fixture,
   /* The slow reply would have arrived by now: it must not turn into an error or a result. */
   pump (2500);
   g_assert_cmpstr (imgscan_window_get_state (fixture->window), ==, "empty");
+}
+
+static gboolean
+window_finalized (Fixture *fixture)
+{
+  return fixture->window == NULL;
+}
+
+static void
+test_close_mid_scan (Fixture       *fixture,
+                     gconstpointer  data)
+{
+  g_autoptr(GFile) photo = make_photo (fixture, "closing.png");
+  ImgscanWindow *window = fixture->window;
+
+  /* A reply that would come long after wait_until() gives up: only cancelling frees it. */
+  mock_server_set_scenario (fixture->server, "slow");
+  mock_server_set_delay (fixture->server, 120000);
+
+  imgscan_window_open_file (window, photo);
+  wait_until (fixture, searching, "the upload to finish");
+
+  /* Closing cancels the scan: its callbacks let go of the window, which is freed
+   * without waiting for the slow reply. */
+  g_object_add_weak_pointer (G_OBJECT (window), (gpointer *) &fixture->window);
+  gtk_window_destroy (GTK_WINDOW (window));
+  wait_until (fixture, window_finalized, "the closed window to be freed");
+  g_assert_cmpuint (mock_server_get_n_checks (fixture->server), ==, 1);
 }
 
 static void
@@ -686,6 +715,7 @@ main (int   argc,
   ADD ("/window/drop-highlight", test_drop_highlight, NULL);
   ADD ("/window/paste", test_paste, NULL);
   ADD ("/window/cancel", test_cancel, NULL);
+  ADD ("/window/close-mid-scan", test_close_mid_scan, NULL);
   ADD ("/window/refused-photo", test_refused, NULL);
   ADD ("/window/server-error", test_server_error, NULL);
   ADD ("/window/bad-credentials", test_bad_credentials, NULL);
