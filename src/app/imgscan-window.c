@@ -113,12 +113,10 @@ show_error (ImgscanWindow *self,
           break;
         case IMGSCAN_CLIENT_ERROR_NETWORK:
           title = _("No connection to Copyleaks");
-          advice = _("Check the internet connection, then retry.");
           retry = TRUE;
           break;
         case IMGSCAN_CLIENT_ERROR_INVALID_RESPONSE:
           title = _("Copyleaks sent an unexpected reply");
-          advice = _("Retry; if it happens again, the service may have changed.");
           retry = TRUE;
           break;
         default:

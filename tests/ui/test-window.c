@@ -396,6 +396,29 @@ test_bad_credentials (Fixture       *fixture,
                    "Copyleaks did not accept your account");
 }
 
+static void
+test_retry (Fixture       *fixture,
+            gconstpointer  data)
+{
+  g_autoptr(GFile) photo = make_photo (fixture, "flaky.png");
+  guint n_checks;
+
+  /* A lost connection is worth retrying: the error offers Retry, and Retry scans again. */
+  mock_server_set_scenario (fixture->server, "drop-connection");
+  imgscan_window_open_file (fixture->window, photo);
+  wait_until (fixture, state_is_error, "the network error");
+  g_test_message ("Error shown: %s",
+                  adw_status_page_get_description (imgscan_window_get_error_page (fixture->window)));
+  g_assert_true (retry_offered (GTK_WIDGET (imgscan_window_get_error_page (fixture->window))));
+  n_checks = mock_server_get_n_checks (fixture->server);
+
+  mock_server_set_scenario (fixture->server, "example");
+  gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.retry", NULL);
+  wait_until (fixture, state_is_results, "the results after Retry");
+  assert_example_results (fixture);
+  g_assert_cmpuint (mock_server_get_n_checks (fixture->server), >, n_checks);
+}
+
 static gboolean
 all_full_thumbnails_done (Fixture *fixture)
 {
@@ -719,6 +742,7 @@ main (int   argc,
   ADD ("/window/refused-photo", test_refused, NULL);
   ADD ("/window/server-error", test_server_error, NULL);
   ADD ("/window/bad-credentials", test_bad_credentials, NULL);
+  ADD ("/window/retry", test_retry, NULL);
   ADD ("/window/thumbnails", test_thumbnails, NULL);
   ADD ("/window/unsafe-pages", test_unsafe_pages, NULL);
   ADD ("/window/no-copies", test_empty_result, NULL);
