@@ -289,6 +289,12 @@ searching (Fixture *fixture)
   return g_strcmp0 (imgscan_scan_view_get_status (view), "Searching the web…") == 0;
 }
 
+static gboolean
+preview_shown (Fixture *fixture)
+{
+  return imgscan_scan_view_has_preview (IMGSCAN_SCAN_VIEW (imgscan_window_get_scan_view (fixture->window)));
+}
+
 static void
 test_cancel (Fixture       *fixture,
              gconstpointer  data)
@@ -300,7 +306,9 @@ test_cancel (Fixture       *fixture,
 
   imgscan_window_open_file (fixture->window, photo);
   wait_until (fixture, searching, "the upload to finish");
-  g_assert_true (imgscan_scan_view_has_preview (IMGSCAN_SCAN_VIEW (imgscan_window_get_scan_view (fixture->window))));
+  /* The preview is decoded in a thread while the scan goes on. */
+  wait_until (fixture, preview_shown, "the preview");
+  g_assert_cmpstr (imgscan_window_get_state (fixture->window), ==, "scanning");
 
   gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.cancel", NULL);
   g_assert_cmpstr (imgscan_window_get_state (fixture->window), ==, "empty");
