@@ -21,8 +21,11 @@
 /* Retries of a 429 or a 503, each after a longer wait. */
 #define MAX_BACKOFF_RETRIES 3
 #define MAX_WAIT_MS (60 * 1000)
-/* Report upload progress at most once per this many bytes (plus the last one). */
+/* Report upload progress at most once per this many bytes, or per this fraction of the
+ * body if larger (plus the last one): smooth enough for a progress bar, and each step
+ * is a hand-over between threads. */
 #define PROGRESS_STEP (64 * 1024)
+#define PROGRESS_STEPS 100
 
 G_DEFINE_FINAL_TYPE (ImgscanClient, imgscan_client, G_TYPE_OBJECT)
 
@@ -73,8 +76,11 @@ backoff_ms (ImgscanClient *self,
 
 /* ---- the check ---- */
 
+typedef struct _Report Report;
+
 typedef struct
 {
+  GTask               *task;   /* the check this belongs to; not a reference */
   GFile               *file;
   char                *scan_id;
   gboolean             sandbox;
@@ -90,6 +96,9 @@ typedef struct
   guint64              upload_done;
   guint64              upload_reported;
   gboolean             upload_complete;
+  /* The last progress handed from the sending thread; it holds the task, so it is
+   * dropped as soon as the send ends. */
+  Report              *pending_report;
 
   guint                n_backoffs;
   gboolean             relogged;
@@ -181,6 +190,112 @@ image_checked_cb (GObject      *source,
                                      g_object_ref (task));
 }
 
+/* The body is sent from a worker thread (see imgscan_upload_send_async()), where libsoup
+ * emits the message's signals. Progress is handed to the check's own main context, and
+ * the sender never runs more than one step ahead of the caller: before it hands over a
+ * step it waits until the previous one has been seen there (or the check is cancelled).
+ * So a cancel, or anything else done from the progress callback, takes effect within
+ * one step, while the main thread's turn overlaps with the sending of the next one. */
+struct _Report
+{
+  GTask              *task;
+  ImgscanClientPhase  phase;
+  guint64             done;
+  guint64             total;
+
+  GMutex              lock;
+  GCond               cond;
+  gboolean            seen;
+};
+
+static void
+report_clear (Report *report)
+{
+  g_object_unref (report->task);
+  g_mutex_clear (&report->lock);
+  g_cond_clear (&report->cond);
+}
+
+static void
+report_unref (Report *report)
+{
+  g_atomic_rc_box_release_full (report, (GDestroyNotify) report_clear);
+}
+
+static void
+report_set_seen (Report *report)
+{
+  g_mutex_lock (&report->lock);
+  report->seen = TRUE;
+  g_cond_signal (&report->cond);
+  g_mutex_unlock (&report->lock);
+}
+
+static gboolean
+report_cb (gpointer user_data)
+{
+  Report *report = user_data;
+
+  /* Nothing after a cancel: the caller has moved on. */
+  if (!g_task_get_completed (report->task)
+      && !g_cancellable_is_cancelled (g_task_get_cancellable (report->task)))
+    check_report (g_task_get_task_data (report->task), report->phase, report->done, report->total);
+  report_set_seen (report);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+report_cancelled_cb (GCancellable *cancellable,
+                     Report       *report)
+{
+  report_set_seen (report);
+}
+
+static void
+report_wait_seen (Report       *report,
+                  GCancellable *cancellable)
+{
+  gulong cancel_id = 0;
+
+  if (cancellable != NULL)
+    cancel_id = g_cancellable_connect (cancellable, G_CALLBACK (report_cancelled_cb), report, NULL);
+  g_mutex_lock (&report->lock);
+  while (!report->seen)
+    g_cond_wait (&report->cond, &report->lock);
+  g_mutex_unlock (&report->lock);
+  g_cancellable_disconnect (cancellable, cancel_id);
+}
+
+static void
+check_report_from_thread (CheckData          *data,
+                          ImgscanClientPhase  phase,
+                          guint64             done,
+                          guint64             total)
+{
+  Report *report;
+
+  if (data->progress == NULL)
+    return;
+
+  if (data->pending_report != NULL)
+    {
+      report_wait_seen (data->pending_report, g_task_get_cancellable (data->task));
+      g_clear_pointer (&data->pending_report, report_unref);
+    }
+
+  report = g_atomic_rc_box_new0 (Report);
+  report->task = g_object_ref (data->task);
+  report->phase = phase;
+  report->done = done;
+  report->total = total;
+  g_mutex_init (&report->lock);
+  g_cond_init (&report->cond);
+  data->pending_report = report;
+  g_main_context_invoke_full (g_task_get_context (data->task), G_PRIORITY_DEFAULT, report_cb,
+                              g_atomic_rc_box_acquire (report), (GDestroyNotify) report_unref);
+}
+
+/* In the sending thread; only that thread touches the upload counters meanwhile. */
 static void
 wrote_body_data_cb (SoupMessage *msg,
                     guint        chunk_size,
@@ -189,10 +304,12 @@ wrote_body_data_cb (SoupMessage *msg,
   data->upload_done = MIN (data->upload_done + chunk_size, data->upload_total);
   if (data->upload_done == data->upload_total
       || data->upload_reported == 0
-      || data->upload_done - data->upload_reported >= PROGRESS_STEP)
+      || data->upload_done - data->upload_reported >= MAX (PROGRESS_STEP,
+                                                           data->upload_total / PROGRESS_STEPS))
     {
       data->upload_reported = data->upload_done;
-      check_report (data, IMGSCAN_CLIENT_PHASE_UPLOADING, data->upload_done, data->upload_total);
+      check_report_from_thread (data, IMGSCAN_CLIENT_PHASE_UPLOADING, data->upload_done,
+                                data->upload_total);
     }
 }
 
@@ -201,7 +318,7 @@ wrote_body_cb (SoupMessage *msg,
                CheckData   *data)
 {
   data->upload_complete = TRUE;
-  check_report (data, IMGSCAN_CLIENT_PHASE_SEARCHING, 0, 0);
+  check_report_from_thread (data, IMGSCAN_CLIENT_PHASE_SEARCHING, 0, 0);
 }
 
 static void
@@ -256,10 +373,12 @@ check_reply_cb (GObject      *source,
   ImgscanClient *self = g_task_get_source_object (task);
   CheckData *data = g_task_get_task_data (task);
   g_autoptr(GError) error = NULL;
-  g_autoptr(GBytes) body = imgscan_client_send_and_read_finish (result, &error);
+  g_autoptr(GBytes) body = imgscan_upload_send_finish (result, &error);
   g_autoptr(GError) reply_error = NULL;
   ImgscanResult *parsed;
   guint status;
+
+  g_clear_pointer (&data->pending_report, report_unref);
 
   if (body == NULL)
     {
@@ -381,8 +500,8 @@ file_opened_cb (GObject      *source,
   g_signal_connect (data->msg, "wrote-body", G_CALLBACK (wrote_body_cb), data);
 
   check_report (data, IMGSCAN_CLIENT_PHASE_UPLOADING, 0, data->upload_total);
-  imgscan_client_send_and_read_async (self, data->msg, g_task_get_cancellable (task), check_reply_cb,
-                                      g_object_ref (task));
+  imgscan_upload_send_async (self->session, data->msg, IMGSCAN_MAX_REPLY_SIZE,
+                             g_task_get_cancellable (task), check_reply_cb, g_object_ref (task));
 }
 
 /* Opens the file afresh for every attempt: a body stream can be sent only once. */
@@ -433,6 +552,7 @@ imgscan_client_check_async (ImgscanClient       *self,
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, imgscan_client_check_async);
   data = g_new0 (CheckData, 1);
+  data->task = task;
   data->file = g_object_ref (image);
   data->scan_id = scan_id != NULL ? g_strdup (scan_id) : imgscan_new_scan_id ();
   data->sandbox = !!sandbox;

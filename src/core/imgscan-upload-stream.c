@@ -7,10 +7,10 @@
 
 #include "config.h"
 
-#include <gio/gfiledescriptorbased.h>
 #include <glib/gi18n.h>
 #include <string.h>
 
+#include "imgscan-client.h"
 #include "imgscan-image-check.h"
 #include "imgscan-upload-stream.h"
 
@@ -25,18 +25,12 @@ struct _ImgscanUploadStream
   GInputStream *file_stream;
   GBytes       *suffix;
   guint64       file_size;
-  /* The file is read where it is (see can_poll), never through a worker thread. */
-  gboolean      read_in_place;
 
   /* Bytes handed out so far, over the three pieces. */
   guint64       position;
 };
 
-static void imgscan_upload_stream_pollable_iface_init (GPollableInputStreamInterface *iface);
-
-G_DEFINE_FINAL_TYPE_WITH_CODE (ImgscanUploadStream, imgscan_upload_stream, G_TYPE_INPUT_STREAM,
-                               G_IMPLEMENT_INTERFACE (G_TYPE_POLLABLE_INPUT_STREAM,
-                                                      imgscan_upload_stream_pollable_iface_init))
+G_DEFINE_FINAL_TYPE (ImgscanUploadStream, imgscan_upload_stream, G_TYPE_INPUT_STREAM)
 
 static gssize
 copy_from_bytes (GBytes  *bytes,
@@ -53,7 +47,8 @@ copy_from_bytes (GBytes  *bytes,
 }
 
 /* Fills @buffer from the three pieces in turn, so every chunk but the last is full; at
- * most one read of the file per call. */
+ * most one read of the file per call. Called from the sending thread, never
+ * concurrently: a GInputStream has one operation pending at a time. */
 static gssize
 upload_stream_read (ImgscanUploadStream  *self,
                     guint8               *buffer,
@@ -117,51 +112,6 @@ imgscan_upload_stream_read (GInputStream  *stream,
   return upload_stream_read (IMGSCAN_UPLOAD_STREAM (stream), buffer, count, cancellable, error);
 }
 
-/* Pollable, so that GIO's async read (what libsoup's splice of the body uses) reads here
- * in the main loop instead of handing every 8 KiB chunk to a worker thread, which made
- * the upload three times slower than curl. A local file is always readable: a read of
- * it is bounded and does not wait on anything that polling could tell us about. GIO
- * checks the cancellable before each chunk. Any other stream (a GVfs one, say, whose
- * read waits on a daemon) keeps GIO's threads, so the main loop never waits on it. */
-static gboolean
-imgscan_upload_stream_can_poll (GPollableInputStream *stream)
-{
-  return IMGSCAN_UPLOAD_STREAM (stream)->read_in_place;
-}
-
-static gboolean
-imgscan_upload_stream_is_readable (GPollableInputStream *stream)
-{
-  return TRUE;
-}
-
-static GSource *
-imgscan_upload_stream_create_source (GPollableInputStream *stream,
-                                     GCancellable         *cancellable)
-{
-  g_autoptr(GSource) ready = g_timeout_source_new (0);
-
-  return g_pollable_source_new_full (stream, ready, cancellable);
-}
-
-static gssize
-imgscan_upload_stream_read_nonblocking (GPollableInputStream  *stream,
-                                        void                  *buffer,
-                                        gsize                  count,
-                                        GError               **error)
-{
-  return upload_stream_read (IMGSCAN_UPLOAD_STREAM (stream), buffer, count, NULL, error);
-}
-
-static void
-imgscan_upload_stream_pollable_iface_init (GPollableInputStreamInterface *iface)
-{
-  iface->can_poll = imgscan_upload_stream_can_poll;
-  iface->is_readable = imgscan_upload_stream_is_readable;
-  iface->create_source = imgscan_upload_stream_create_source;
-  iface->read_nonblocking = imgscan_upload_stream_read_nonblocking;
-}
-
 static gboolean
 imgscan_upload_stream_close (GInputStream  *stream,
                              GCancellable  *cancellable,
@@ -216,8 +166,6 @@ imgscan_upload_stream_new (GBytes       *prefix,
   self->prefix = g_bytes_ref (prefix);
   self->file_stream = g_object_ref (file_stream);
   self->file_size = file_size;
-  self->read_in_place = G_IS_FILE_DESCRIPTOR_BASED (file_stream)
-                        || G_IS_MEMORY_INPUT_STREAM (file_stream);
   self->suffix = g_bytes_ref (suffix);
   return G_INPUT_STREAM (self);
 }
@@ -229,6 +177,156 @@ imgscan_upload_stream_get_length (ImgscanUploadStream *self)
 
   return g_bytes_get_size (self->prefix) + self->file_size + g_bytes_get_size (self->suffix);
 }
+
+/* ---- sending ---- */
+
+#define READ_CHUNK (64 * 1024)
+
+typedef struct
+{
+  SoupSession *session;
+  SoupMessage *msg;
+  gsize        max_reply;
+} SendData;
+
+static void
+send_data_free (SendData *data)
+{
+  g_clear_object (&data->session);
+  g_clear_object (&data->msg);
+  g_free (data);
+}
+
+static GError *
+too_large_error (gsize max_reply)
+{
+  g_autofree char *limit = g_format_size_full (max_reply, G_FORMAT_SIZE_IEC_UNITS);
+
+  return g_error_new (IMGSCAN_CLIENT_ERROR, IMGSCAN_CLIENT_ERROR_INVALID_RESPONSE,
+                      _("The server's reply is larger than %s, which no Copyleaks reply is; it "
+                        "was not read. Check IMGSCAN_API_URL and try again."), limit);
+}
+
+/* The blocking twin of imgscan_client_send_and_read_async(): the same cap, and a reply
+ * shorter than its Content-Length is a lost connection, not a short reply. */
+static GBytes *
+read_reply (SendData      *data,
+            GInputStream  *stream,
+            GCancellable  *cancellable,
+            GError       **error)
+{
+  SoupMessageHeaders *headers = soup_message_get_response_headers (data->msg);
+  goffset length = soup_message_headers_get_content_length (headers);
+  gboolean by_length = soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CONTENT_LENGTH;
+  goffset expected = -1;
+  g_autoptr(GByteArray) buffer = NULL;
+
+  if (by_length && (guint64) length > data->max_reply)
+    {
+      g_propagate_error (error, too_large_error (data->max_reply));
+      return NULL;
+    }
+  if (by_length && soup_message_headers_get_one (headers, "Content-Encoding") == NULL)
+    expected = length;
+
+  buffer = g_byte_array_sized_new (MIN (MAX (length, 0), READ_CHUNK));
+  for (;;)
+    {
+      guint len = buffer->len;
+      gssize n;
+
+      g_byte_array_set_size (buffer, len + READ_CHUNK);
+      n = g_input_stream_read (stream, buffer->data + len, READ_CHUNK, cancellable, error);
+      g_byte_array_set_size (buffer, len + MAX (n, 0));
+      if (n < 0)
+        return NULL;
+      if (n == 0)
+        break;
+      if (buffer->len > data->max_reply)
+        {
+          g_propagate_error (error, too_large_error (data->max_reply));
+          return NULL;
+        }
+    }
+
+  /* libsoup reports a premature end as a plain end of file. */
+  if (expected >= 0 && buffer->len < (guint64) expected)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_PARTIAL_INPUT,
+                   _("the connection closed after %u of %" G_GOFFSET_FORMAT " bytes of the reply"),
+                   buffer->len, expected);
+      return NULL;
+    }
+  return g_byte_array_free_to_bytes (g_steal_pointer (&buffer));
+}
+
+static void
+send_thread (GTask        *task,
+             gpointer      source_object,
+             gpointer      task_data,
+             GCancellable *cancellable)
+{
+  SendData *data = task_data;
+  g_autoptr(GInputStream) stream = NULL;
+  GError *error = NULL;
+  GBytes *reply;
+
+  /* Since libsoup 3.2 a session may send from any thread. */
+  stream = soup_session_send (data->session, data->msg, cancellable, &error);
+  if (stream == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  reply = read_reply (data, stream, cancellable, &error);
+  if (reply == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, reply, (GDestroyNotify) g_bytes_unref);
+}
+
+void
+imgscan_upload_send_async (SoupSession         *session,
+                           SoupMessage         *msg,
+                           gsize                max_reply,
+                           GCancellable        *cancellable,
+                           GAsyncReadyCallback  callback,
+                           gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  SendData *data;
+
+  g_return_if_fail (SOUP_IS_SESSION (session));
+  g_return_if_fail (SOUP_IS_MESSAGE (msg));
+
+  task = g_task_new (NULL, cancellable, callback, user_data);
+  g_task_set_source_tag (task, imgscan_upload_send_async);
+  data = g_new0 (SendData, 1);
+  data->session = g_object_ref (session);
+  data->msg = g_object_ref (msg);
+  data->max_reply = max_reply;
+  g_task_set_task_data (task, data, (GDestroyNotify) send_data_free);
+  g_task_run_in_thread (task, send_thread);
+}
+
+GBytes *
+imgscan_upload_send_finish (GAsyncResult  *result,
+                            GError       **error)
+{
+  SendData *data;
+
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == imgscan_upload_send_async, NULL);
+
+  /* The worker may hold the task last: let go of libsoup's objects here, in the thread
+   * that owns the session, never at the task's end over there. */
+  data = g_task_get_task_data (G_TASK (result));
+  g_clear_object (&data->msg);
+  g_clear_object (&data->session);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* ---- the framing ---- */
 
 char *
 imgscan_multipart_quote_filename (const char *basename)
