@@ -109,6 +109,11 @@ set_busy (ImgscanSignInPage *self,
   gtk_widget_set_visible (GTK_WIDGET (self->spinner), busy);
   gtk_spinner_set_spinning (self->spinner, busy);
   gtk_label_set_text_with_mnemonic (self->sign_in_label, busy ? _("Signing In…") : _("_Sign In"));
+  /* The button's child is a box (spinner and label): name it for screen readers. */
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->sign_in_button),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  busy ? _("Signing In…") : _("Sign In"),
+                                  -1);
   gtk_widget_set_visible (GTK_WIDGET (self->cancel_button), busy);
   gtk_widget_set_sensitive (GTK_WIDGET (self->email_row), !busy);
   gtk_widget_set_sensitive (GTK_WIDGET (self->key_row), !busy);
@@ -619,6 +624,24 @@ imgscan_sign_in_page_class_init (ImgscanSignInPageClass *klass)
   gtk_widget_class_install_action (widget_class, "sign-in.cancel", NULL, cancel_action);
 }
 
+/* libadwaita 1.2 leaves the password row's show-text icon (a button for screen
+ * readers) without a name. */
+static void
+name_key_toggle (GtkWidget *widget)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      if (gtk_accessible_get_accessible_role (GTK_ACCESSIBLE (child)) == GTK_ACCESSIBLE_ROLE_BUTTON ||
+          GTK_IS_TOGGLE_BUTTON (child))
+        gtk_accessible_update_property (GTK_ACCESSIBLE (child),
+                                        GTK_ACCESSIBLE_PROPERTY_LABEL, _("Show the API Key"),
+                                        -1);
+      name_key_toggle (child);
+    }
+}
+
 static void
 imgscan_sign_in_page_init (ImgscanSignInPage *self)
 {
@@ -626,4 +649,8 @@ imgscan_sign_in_page_init (ImgscanSignInPage *self)
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "sign-in.cancel", FALSE);
   gtk_link_button_set_uri (self->dashboard_link, IMGSCAN_SIGN_IN_DASHBOARD_URL);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->sign_in_button),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Sign In"),
+                                  -1);
+  name_key_toggle (GTK_WIDGET (self->key_row));
 }
