@@ -36,11 +36,15 @@ struct _ImgscanWindow
   GCancellable         *cancellable;   /* the running scan; replaced by each new one */
   GFile                *file;          /* the photo being (or last) scanned, for Retry */
   GFile                *last_folder;
+  char                 *last_toast;    /* for tests: toasts cannot be read back */
 
   guint                 sandbox : 1;
   guint                 showing_fresh : 1; /* the results are of the photo just scanned */
   guint                 demo : 1;
 };
+
+/* For tests: the title of the last toast this window showed, or NULL. */
+const char *_imgscan_window_get_last_toast (ImgscanWindow *self);
 
 /* imgscan-window-dnd.c */
 void _imgscan_window_init_dnd   (ImgscanWindow *self);

@@ -65,6 +65,16 @@ imgscan_window_add_toast (ImgscanWindow *self,
   g_return_if_fail (IMGSCAN_IS_WINDOW (self));
 
   adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (title));
+  g_free (self->last_toast);
+  self->last_toast = g_strdup (title);
+}
+
+const char *
+_imgscan_window_get_last_toast (ImgscanWindow *self)
+{
+  g_return_val_if_fail (IMGSCAN_IS_WINDOW (self), NULL);
+
+  return self->last_toast;
 }
 
 /* Title and advice for an error, so each one says what happened and what to do next. */
@@ -201,6 +211,8 @@ keep_cb (GObject      *object,
       text = g_strdup_printf (_("This result could not be kept in the history: %s"), error->message);
       adw_toast_overlay_add_toast (self->toast_overlay,
                                    g_object_new (ADW_TYPE_TOAST, "title", text, "timeout", 0, NULL));
+      g_free (self->last_toast);
+      self->last_toast = g_strdup (text);
     }
 }
 
@@ -850,6 +862,7 @@ imgscan_window_dispose (GObject *object)
   g_clear_object (&self->demo_server);
   g_clear_object (&self->file);
   g_clear_object (&self->last_folder);
+  g_clear_pointer (&self->last_toast, g_free);
 
   G_OBJECT_CLASS (imgscan_window_parent_class)->dispose (object);
 }

@@ -13,6 +13,7 @@
 #include "imgscan-scan-view.h"
 #include "imgscan-thumbnail.h"
 #include "imgscan-window.h"
+#include "imgscan-window-private.h"
 #include "mock-server.h"
 
 /* Under AddressSanitizer: GLib and GTK are built without frame pointers, and the fast
@@ -279,6 +280,9 @@ test_drop (Fixture       *fixture,
   /* One photo at a time: the first was sent, only once. */
   g_assert_cmpuint (mock_server_get_n_checks (fixture->server), ==, 1);
   g_assert_cmpstr (mock_server_get_last_check (fixture->server)->filename, ==, "first.png");
+  /* …and the window says so: the second photo is not dropped silently. */
+  g_assert_nonnull (strstr (_imgscan_window_get_last_toast (fixture->window), "One photo is scanned at a time"));
+  g_assert_nonnull (strstr (_imgscan_window_get_last_toast (fixture->window), "first.png"));
 }
 
 static gboolean
@@ -425,6 +429,33 @@ test_retry (Fixture       *fixture,
   wait_until (fixture, state_is_results, "the results after Retry");
   assert_example_results (fixture);
   g_assert_cmpuint (mock_server_get_n_checks (fixture->server), >, n_checks);
+}
+
+static void
+test_keep_fails (Fixture       *fixture,
+                 gconstpointer  data)
+{
+  g_autoptr(GFile) photo = make_photo (fixture, "unkept.png");
+  g_autofree char *blocker = g_build_filename (fixture->dir, "blocker", NULL);
+  g_autofree char *dir = g_build_filename (blocker, "history", NULL);
+  g_autoptr(GFile) dir_file = g_file_new_for_path (dir);
+  g_autoptr(ImgscanHistory) history = NULL;
+
+  /* A history folder that cannot exist (its parent is a file), even for root. */
+  g_assert_true (g_file_set_contents (blocker, "", 0, NULL));
+  history = imgscan_history_new (dir_file);
+  imgscan_window_set_history (fixture->window, history);
+
+  g_test_expect_message ("imgscan-window", G_LOG_LEVEL_WARNING, "Could not keep scan *");
+  imgscan_window_open_file (fixture->window, photo);
+  wait_until (fixture, state_is_results, "the results");
+  g_test_assert_expected_messages ();
+
+  /* The paid result is still shown, and the window says it could not be kept. */
+  assert_example_results (fixture);
+  g_assert_nonnull (_imgscan_window_get_last_toast (fixture->window));
+  g_assert_nonnull (strstr (_imgscan_window_get_last_toast (fixture->window), "could not be kept"));
+  g_unlink (blocker);
 }
 
 static gboolean
@@ -586,7 +617,11 @@ test_unsafe_pages (Fixture       *fixture,
               g_assert_cmpuint (n_buttons, ==, 0);
               g_assert_cmpuint (n_labels, ==, 1);
               g_assert_false (imgscan_window_open_page (fixture->window, pages[j]));
+              g_clear_pointer (&fixture->window->last_toast, g_free);
               gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.open-page", "s", pages[j]);
+              /* The action refuses too, and says why. */
+              g_assert_nonnull (_imgscan_window_get_last_toast (fixture->window));
+              g_assert_nonnull (strstr (_imgscan_window_get_last_toast (fixture->window), "Only web pages"));
               n_unsafe++;
             }
         }
@@ -751,6 +786,7 @@ main (int   argc,
   ADD ("/window/server-error", test_server_error, NULL);
   ADD ("/window/bad-credentials", test_bad_credentials, NULL);
   ADD ("/window/retry", test_retry, NULL);
+  ADD ("/window/keep-fails", test_keep_fails, NULL);
   ADD ("/window/thumbnails", test_thumbnails, NULL);
   ADD ("/window/unsafe-pages", test_unsafe_pages, NULL);
   ADD ("/window/no-copies", test_empty_result, NULL);
