@@ -14,6 +14,9 @@
 #include "imgscan-image-check.h"
 #include "imgscan-upload-stream.h"
 
+/* How much of the file is read at once. */
+#define FILE_BLOCK (256 * 1024)
+
 /* Copyleaks' limit on the filename part. */
 #define MAX_FILENAME_CHARS 255
 
@@ -164,7 +167,9 @@ imgscan_upload_stream_new (GBytes       *prefix,
 
   self = g_object_new (IMGSCAN_TYPE_UPLOAD_STREAM, NULL);
   self->prefix = g_bytes_ref (prefix);
-  self->file_stream = g_object_ref (file_stream);
+  /* libsoup asks for 8 KiB at a time: read the file in larger blocks, a tenth of the
+   * system calls for a little memory that does not grow with the photo. */
+  self->file_stream = g_buffered_input_stream_new_sized (file_stream, FILE_BLOCK);
   self->file_size = file_size;
   self->suffix = g_bytes_ref (suffix);
   return G_INPUT_STREAM (self);
