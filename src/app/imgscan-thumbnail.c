@@ -61,8 +61,18 @@ load_cb (GObject      *object,
     {
       g_debug ("Thumbnail of %s: %s", self->url, error->message);
       self->state = IMGSCAN_THUMBNAIL_STATE_FAILED;
-      set_icon (self, "image-missing-symbolic");
-      gtk_widget_set_tooltip_text (GTK_WIDGET (self), _("The thumbnail could not be loaded"));
+      /* Turned off in the preferences is a choice, not a broken image. */
+      if (g_error_matches (error, IMGSCAN_THUMBNAIL_ERROR, IMGSCAN_THUMBNAIL_ERROR_DISABLED))
+        {
+          set_icon (self, "image-x-generic-symbolic");
+          gtk_widget_set_tooltip_text (GTK_WIDGET (self),
+                                       _("Thumbnails from the web are turned off in the preferences"));
+        }
+      else
+        {
+          set_icon (self, "image-missing-symbolic");
+          gtk_widget_set_tooltip_text (GTK_WIDGET (self), _("The thumbnail could not be loaded"));
+        }
       return;
     }
 
