@@ -865,6 +865,39 @@ test_preferences (Fixture       *fixture,
                    "The demo has no balance: its scans are free");
 }
 
+/* ---- without the schema ---- */
+
+static void
+test_no_schema (void)
+{
+  if (g_test_subprocess ())
+    {
+      ImgscanWindow *window;
+      ImgscanPreferencesWindow *prefs;
+
+      /* The warning is expected here: only criticals stay fatal. */
+      g_log_set_always_fatal (G_LOG_FATAL_MASK | G_LOG_LEVEL_CRITICAL);
+      window = imgscan_window_new (NULL);
+      gtk_window_present (GTK_WINDOW (window));
+      g_assert_null (_imgscan_window_get_settings (window));
+      g_assert_false (imgscan_window_get_sandbox (window));
+      g_assert_true (imgscan_thumbnail_loader_get_network_enabled (imgscan_thumbnail_loader_get_default ()));
+      gtk_widget_activate_action (GTK_WIDGET (window), "win.preferences", NULL);
+      prefs = IMGSCAN_PREFERENCES_WINDOW (_imgscan_window_get_preferences (window));
+      g_assert_nonnull (prefs);
+      g_assert_false (gtk_widget_get_sensitive (find_first (GTK_WIDGET (prefs), GTK_TYPE_SWITCH)));
+      gtk_window_destroy (GTK_WINDOW (window));
+      pump (100);
+      return;
+    }
+
+  /* Schemas, but not ours: the window runs on the defaults and says why once. */
+  g_setenv ("GSETTINGS_SCHEMA_DIR", "/usr/share/glib-2.0/schemas", TRUE);
+  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
+  g_test_trap_assert_passed ();
+  g_test_trap_assert_stderr ("*org.example.ImgScan is not installed*");
+}
+
 /* ---- main ---- */
 
 /* Under AddressSanitizer: libsecret and GLib's D-Bus worker are built without frame
@@ -967,6 +1000,7 @@ main (int   argc,
   ADD ("/account/settings/ask-before-spending", test_ask_before_spending, NULL);
   ADD ("/account/settings/window-size", test_window_size, "no-window");
   ADD ("/account/preferences", test_preferences, NULL);
+  g_test_add_func ("/account/no-schema", test_no_schema);
 
   return g_test_run ();
 }
