@@ -434,20 +434,6 @@ key_activated_cb (ImgscanSignInPage *self)
   submit (self);
 }
 
-static void
-imgscan_sign_in_page_map (GtkWidget *widget)
-{
-  ImgscanSignInPage *self = IMGSCAN_SIGN_IN_PAGE (widget);
-
-  GTK_WIDGET_CLASS (imgscan_sign_in_page_parent_class)->map (widget);
-
-  /* Ready to type: the first empty field. */
-  if (*gtk_editable_get_text (GTK_EDITABLE (self->email_row)) == '\0')
-    gtk_widget_grab_focus (GTK_WIDGET (self->email_row));
-  else
-    gtk_widget_grab_focus (GTK_WIDGET (self->key_row));
-}
-
 /* Public API */
 
 GtkWidget *
@@ -605,7 +591,6 @@ imgscan_sign_in_page_class_init (ImgscanSignInPageClass *klass)
   object_class->finalize = imgscan_sign_in_page_finalize;
   object_class->get_property = imgscan_sign_in_page_get_property;
   object_class->set_property = imgscan_sign_in_page_set_property;
-  widget_class->map = imgscan_sign_in_page_map;
 
   properties[PROP_CLIENT] =
     g_param_spec_object ("client", NULL, NULL, IMGSCAN_TYPE_CLIENT,
