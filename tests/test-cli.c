@@ -494,6 +494,40 @@ test_scan_exit_codes (Fixture       *fixture,
   g_assert_cmpuint (history_size (), ==, 3);
 }
 
+/* A connection lost after the upload means the photo went out twice: the scan succeeds
+ * with the one resend, and the user is told it may have been billed twice. */
+static void
+test_scan_resent (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  const char *scenarios[] = { "drop-once", "500-once" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (scenarios); i++)
+    {
+      g_auto(CliOutput) output = { 0 };
+
+      mock_server_reset (fixture->mock);
+      mock_server_set_scenario (fixture->mock, scenarios[i]);
+      run_cli (fixture, &output, "scan", fixture->image);
+      g_assert_cmpint (output.status, ==, 0);
+      g_assert_cmpuint (mock_server_get_n_checks (fixture->mock), ==, 2);
+      g_assert_nonnull (strstr (output.err, "billed this scan twice"));
+      g_assert_nonnull (strstr (output.err, mock_server_get_last_check (fixture->mock)->scan_id));
+      g_assert_nonnull (strstr (output.out, "Full matches (2)"));
+    }
+
+  /* A scan that went out once says nothing of the kind. */
+  {
+    g_auto(CliOutput) output = { 0 };
+
+    mock_server_reset (fixture->mock);
+    mock_server_set_scenario (fixture->mock, "example");
+    run_cli (fixture, &output, "scan", fixture->image);
+    g_assert_cmpint (output.status, ==, 0);
+    g_assert_null (strstr (output.err, "billed"));
+  }
+}
+
 static void
 test_scan_refused (Fixture       *fixture,
                    gconstpointer  data)
@@ -1051,6 +1085,7 @@ main (int    argc,
   ADD ("/cli/scan/summary", test_scan_summary);
   ADD ("/cli/scan/special-lists", test_scan_special_lists);
   ADD ("/cli/scan/exit-codes", test_scan_exit_codes);
+  ADD ("/cli/scan/resent", test_scan_resent);
   ADD ("/cli/scan/refused", test_scan_refused);
   ADD ("/cli/scan/no-credentials", test_scan_no_credentials);
   ADD ("/cli/scan/cancel", test_scan_cancel);

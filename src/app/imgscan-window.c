@@ -217,6 +217,43 @@ keep_cb (GObject      *object,
 }
 
 static void
+keep_unreadable_thread (GTask        *task,
+                        gpointer      source_object,
+                        gpointer      task_data,
+                        GCancellable *cancellable)
+{
+  GError *error = NULL;
+  char *path = imgscan_history_keep_unreadable_reply (task_data, &error);
+
+  if (path != NULL)
+    g_task_return_pointer (task, path, g_free);
+  else
+    g_task_return_error (task, error);
+}
+
+static void
+keep_unreadable_cb (GObject      *object,
+                    GAsyncResult *res,
+                    gpointer      user_data)
+{
+  ImgscanWindow *self = IMGSCAN_WINDOW (object);
+  g_autoptr(GError) reply_error = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = g_task_propagate_pointer (G_TASK (res), &error);
+  g_autoptr(GError) shown = NULL;
+
+  if (path != NULL)
+    shown = g_error_new (reply_error->domain, reply_error->code,
+                         _("%s\nThe reply, which may have been billed, is saved as %s."),
+                         reply_error->message, path);
+  else
+    shown = g_error_new (reply_error->domain, reply_error->code,
+                         _("%s\nThe reply could not be saved either: %s"),
+                         reply_error->message, error->message);
+  show_error (self, shown);
+}
+
+static void
 check_cb (GObject      *object,
           GAsyncResult *res,
           gpointer      user_data)
@@ -232,11 +269,27 @@ check_cb (GObject      *object,
 
   if (result == NULL)
     {
-      if (!g_cancellable_is_cancelled (scan->cancellable) &&
-          !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        show_error (self, error);
+      if (g_cancellable_is_cancelled (scan->cancellable) ||
+          g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+      /* A 200 reply we cannot read was still paid for: keep its bytes before saying so. */
+      if (raw != NULL)
+        {
+          g_autoptr(GTask) task = g_task_new (self, NULL, keep_unreadable_cb,
+                                              g_steal_pointer (&error));
+
+          g_task_set_source_tag (task, check_cb);
+          g_task_set_task_data (task, g_steal_pointer (&raw), (GDestroyNotify) g_bytes_unref);
+          g_task_run_in_thread (task, keep_unreadable_thread);
+          return;
+        }
+      show_error (self, error);
       return;
     }
+
+  if (imgscan_client_check_was_resent (IMGSCAN_CLIENT (object), res))
+    imgscan_window_add_toast (self, _("The connection was lost after the photo was sent, so it "
+                                      "was sent again: Copyleaks may have billed this scan twice"));
 
   /* A paid reply is kept before it is shown, even if the window closes meanwhile:
    * no cancellable here on purpose. */

@@ -24,6 +24,7 @@ typedef struct
   GBytes           *raw_reply;
   ImgscanImageInfo *info;
   GError           *error;
+  char             *resent_scan_id;  /* set when the upload went out twice */
 } ScanState;
 
 static void
@@ -93,6 +94,9 @@ check_cb (GObject      *source,
 
   state->result = imgscan_client_check_finish (IMGSCAN_CLIENT (source), result,
                                                &state->raw_reply, &state->info, &state->error);
+  if (imgscan_client_check_was_resent (IMGSCAN_CLIENT (source), result))
+    state->resent_scan_id = g_strdup (imgscan_client_check_get_scan_id (IMGSCAN_CLIENT (source),
+                                                                        result));
   g_main_loop_quit (state->run.loop);
 }
 
@@ -140,34 +144,16 @@ keep_in_history (ScanState *state,
 }
 
 /* A 2xx reply that cannot be read was still paid for: keep its bytes where the user can
- * find them (the history takes only readable results). Returns the path, or NULL. */
+ * find them. Returns the path, or NULL after a warning. */
 static char *
 keep_unreadable_reply (GBytes *raw_reply)
 {
-  g_autofree char *dir = g_build_filename (g_get_user_data_dir (), "imgscan",
-                                           "unreadable-replies", NULL);
-  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
-  g_autofree char *stamp = g_date_time_format (now, "%Y%m%dT%H%M%SZ");
-  g_autofree char *uuid = g_uuid_string_random ();
-  g_autofree char *name = g_strdup_printf ("reply-%s-%.8s.json", stamp, uuid);
-  g_autofree char *path = g_build_filename (dir, name, NULL);
   g_autoptr(GError) error = NULL;
-  gsize size = 0;
-  const char *data = g_bytes_get_data (raw_reply, &size);
+  char *path = imgscan_history_keep_unreadable_reply (raw_reply, &error);
 
-  if (g_mkdir_with_parents (dir, 0700) != 0)
-    {
-      cli_warn (_("cannot create %s (%s); the unreadable reply is lost"), dir, g_strerror (errno));
-      return NULL;
-    }
-  /* Atomic: a temporary file, fsync, rename. */
-  if (!g_file_set_contents (path, data != NULL ? data : "", size, &error))
-    {
-      cli_warn (_("cannot keep the unreadable reply (%s)"), error->message);
-      return NULL;
-    }
-
-  return g_steal_pointer (&path);
+  if (path == NULL)
+    cli_warn (_("cannot keep the unreadable reply (%s)"), error->message);
+  return path;
 }
 
 int
@@ -280,8 +266,16 @@ cli_command_scan (int    argc,
       g_clear_error (&state.error);
       g_clear_object (&state.info);
       g_clear_pointer (&state.raw_reply, g_bytes_unref);
+      g_clear_pointer (&state.resent_scan_id, g_free);
       return status;
     }
+
+  /* The connection was lost after the upload went out, so the photo was sent twice. */
+  if (state.resent_scan_id != NULL)
+    cli_warn (_("the connection was lost after the photo was sent, so it was sent again with "
+                "the same scan ID (%s); Copyleaks may have billed this scan twice"),
+              state.resent_scan_id);
+  g_clear_pointer (&state.resent_scan_id, g_free);
 
   kept = state.raw_reply != NULL && keep_in_history (&state, image, sandbox);
   if (state.raw_reply == NULL)

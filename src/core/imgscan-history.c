@@ -7,6 +7,8 @@
 
 #include "config.h"
 
+#include <errno.h>
+
 #include <glib/gi18n.h>
 
 #include "imgscan-history.h"
@@ -632,4 +634,37 @@ imgscan_result_diff (ImgscanResult *current,
     }
 
   return g_strv_builder_end (gone);
+}
+
+char *
+imgscan_history_keep_unreadable_reply (GBytes  *raw_reply,
+                                       GError **error)
+{
+  g_autofree char *dir = g_build_filename (g_get_user_data_dir (), "imgscan",
+                                           "unreadable-replies", NULL);
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autofree char *stamp = g_date_time_format (now, "%Y%m%dT%H%M%SZ");
+  g_autofree char *uuid = g_uuid_string_random ();
+  g_autofree char *name = g_strdup_printf ("reply-%s-%.8s.json", stamp, uuid);
+  g_autofree char *path = g_build_filename (dir, name, NULL);
+  gsize size = 0;
+  const char *data;
+
+  g_return_val_if_fail (raw_reply != NULL, NULL);
+
+  data = g_bytes_get_data (raw_reply, &size);
+  if (g_mkdir_with_parents (dir, 0700) != 0)
+    {
+      int saved_errno = errno;
+
+      g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved_errno),
+                   _("Cannot create %s: %s"), dir, g_strerror (saved_errno));
+      return NULL;
+    }
+  if (!g_file_set_contents_full (path, data != NULL ? data : "", size,
+                                 G_FILE_SET_CONTENTS_CONSISTENT | G_FILE_SET_CONTENTS_DURABLE,
+                                 0600, error))
+    return NULL;
+
+  return g_steal_pointer (&path);
 }

@@ -92,4 +92,10 @@ ImgscanHistoryEntry *imgscan_history_find_previous (ImgscanHistory      *self,
 char               **imgscan_result_diff          (ImgscanResult        *current,
                                                    ImgscanResult        *previous);
 
+/* A 2xx reply that is not a valid result was still paid for, but the history takes only
+ * readable results: keep its bytes atomically under
+ * $XDG_DATA_HOME/imgscan/unreadable-replies/ and return the file's path. */
+char                *imgscan_history_keep_unreadable_reply (GBytes        *raw_reply,
+                                                            GError       **error);
+
 G_END_DECLS
