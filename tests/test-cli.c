@@ -13,6 +13,7 @@
 
 #include "imgscan-core.h"
 #include "mock-server.h"
+#include "test-util.h"
 
 typedef struct
 {
@@ -45,7 +46,7 @@ typedef struct
 } Child;
 
 static const RunOptions default_options = { 0 };
-static char *system_data_dirs;
+static const char *system_data_dirs;
 
 static void
 cli_output_clear (CliOutput *output)
@@ -1035,48 +1036,15 @@ test_login_wrong_credentials (Fixture       *fixture,
   g_assert_cmpuint (mock_server_get_n_checks (fixture->mock), ==, 0);
 }
 
-/* Format sniffing reads the system's shared-mime-info database, which isolated
- * directories hide: remember where it is before isolating and point GIO (and the CLI
- * children) back at it. Read from the environment, not GLib's cache. */
-static void
-remember_system_data_dirs (void)
-{
-  const char *env = g_getenv ("XDG_DATA_DIRS");
-
-  system_data_dirs = g_strdup (env != NULL && *env != '\0' ? env : "/usr/local/share:/usr/share");
-}
-
-static void
-keep_mime_database (void)
-{
-  g_auto(GStrv) data_dirs = g_strsplit (system_data_dirs, ":", -1);
-  guint n = g_strv_length (data_dirs);
-  g_auto(GStrv) mime_dirs = g_new0 (char *, n + 1);
-
-  for (guint i = 0; i < n; i++)
-    mime_dirs[i] = g_build_filename (data_dirs[i], "mime", NULL);
-  g_content_type_set_mime_dirs ((const char * const *) mime_dirs);
-}
-
-#ifdef __SANITIZE_ADDRESS__
-/* GLib is built without frame pointers: only the slow unwinder sees the
- * g_set_user_dirs frame that tests/lsan.supp suppresses (GLib 2.74 leaks the old
- * directories each time G_TEST_OPTION_ISOLATE_DIRS swaps them). */
-const char *__asan_default_options (void);
-const char *
-__asan_default_options (void)
-{
-  return "fast_unwind_on_malloc=0";
-}
-#endif
-
 int
 main (int    argc,
       char **argv)
 {
-  remember_system_data_dirs ();
+  /* Format sniffing reads the system's shared-mime-info, which isolated dirs hide; the
+   * CLI children get the real XDG_DATA_DIRS back too. */
+  system_data_dirs = test_util_remember_system_data_dirs ();
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
-  keep_mime_database ();
+  test_util_keep_mime_database ();
 
 #define ADD(path, func) \
   g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)

@@ -14,6 +14,7 @@
 #include "imgscan-core.h"
 #include "imgscan-upload-stream.h"
 #include "mock-server.h"
+#include "test-util.h"
 
 /* Waits shrink to a thousandth: the retry logic runs, the suite stays fast. */
 #define TEST_BACKOFF_SCALE 0.001
@@ -112,20 +113,6 @@ fixture_clear_check (Fixture *f)
   g_clear_object (&f->cancellable);
 }
 
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-      g_remove (child);
-    }
-  g_rmdir (path);
-}
-
 /* Worker threads (image checks) drop their last reference a moment after their
  * callback has run: give them that moment, then insist the object is gone. */
 static void
@@ -155,7 +142,7 @@ fixture_tear_down (Fixture       *f,
   assert_finalized_soon (f->context, f->client);
   g_assert_finalize_object (f->mock);
   g_clear_object (&f->image);
-  remove_tree (f->tmpdir);
+  test_util_remove_tree (f->tmpdir);
   g_free (f->tmpdir);
   g_array_unref (f->phases);
 
@@ -1206,38 +1193,14 @@ test_mock_thumbnails (Fixture       *f,
   g_assert_cmpuint (mock_server_get_n_requests (f->mock), ==, 5);
 }
 
-/* The system GLib has no frame pointers, so ASan's fast unwinder loses the stacks of
- * GLib's own known leaks (g_set_user_dirs under G_TEST_OPTION_ISOLATE_DIRS) and the
- * suppressions in lsan.supp cannot match them. Only sanitizer builds read this. */
-const char *__asan_default_options (void);
-const char *
-__asan_default_options (void)
-{
-  return "fast_unwind_on_malloc=0";
-}
-
-/* Format sniffing reads the system's shared-mime-info database, which isolated
- * directories hide: point GIO back at it (as test-image-check does). */
-static GStrv
-system_mime_dirs (void)
-{
-  const char *env = g_getenv ("XDG_DATA_DIRS");
-  g_auto(GStrv) data_dirs = g_strsplit (env != NULL && *env != '\0' ? env : "/usr/local/share:/usr/share", ":", -1);
-  GStrv mime_dirs = g_new0 (char *, g_strv_length (data_dirs) + 1);
-
-  for (guint i = 0; data_dirs[i] != NULL; i++)
-    mime_dirs[i] = g_build_filename (data_dirs[i], "mime", NULL);
-  return mime_dirs;
-}
-
 int
 main (int   argc,
       char *argv[])
 {
-  g_auto(GStrv) mime_dirs = system_mime_dirs ();
-
+  /* Format sniffing reads the system's shared-mime-info, which isolated dirs hide. */
+  test_util_remember_system_data_dirs ();
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
-  g_content_type_set_mime_dirs ((const char * const *) mime_dirs);
+  test_util_keep_mime_database ();
 
 #define ADD(path, func, data) \
   g_test_add (path, Fixture, data, fixture_set_up, func, fixture_tear_down)

@@ -215,19 +215,6 @@ test_format_from_string (void)
   g_assert_false (imgscan_export_format_from_string (NULL, &format));
 }
 
-#ifdef __SANITIZE_ADDRESS__
-/* GLib is built without frame pointers: only the slow unwinder sees the
- * g_set_user_dirs frame that tests/lsan.supp suppresses (GLib 2.74 leaks the old
- * directories each time G_TEST_OPTION_ISOLATE_DIRS swaps them). ASAN_OPTIONS from the
- * environment still apply on top of this. */
-const char *__asan_default_options (void);
-const char *
-__asan_default_options (void)
-{
-  return "fast_unwind_on_malloc=0";
-}
-#endif
-
 int
 main (int   argc,
       char *argv[])

@@ -11,6 +11,7 @@
 #include <gdk-pixbuf/gdk-pixbuf.h>
 
 #include "imgscan-history.h"
+#include "test-util.h"
 
 #define FAIL_ENV "IMGSCAN_HISTORY_FAIL_BEFORE_RENAME"
 
@@ -794,21 +795,6 @@ test_changes_while_loading (void)
   g_assert_true (entry_at (history, 1) == hidden);
 }
 
-static guint32
-png_crc (const guint8 *p,
-         gsize         len)
-{
-  guint32 crc = 0xffffffff;
-
-  for (gsize i = 0; i < len; i++)
-    {
-      crc ^= p[i];
-      for (int k = 0; k < 8; k++)
-        crc = (crc >> 1) ^ (0xedb88320 & (0 - (crc & 1)));
-    }
-  return crc ^ 0xffffffff;
-}
-
 static void
 test_previews (void)
 {
@@ -822,17 +808,12 @@ test_previews (void)
   g_autoptr(GFile) broken = g_file_new_for_path (broken_path);
   g_autofree char *data = NULL;
   gsize len;
-  guint32 v;
   ImgscanHistoryEntry *entry;
 
   /* A real PNG whose header claims 20000 × 20000 (400 megapixels, 1.6 GB decoded):
    * the preview is skipped rather than decoded at full size; the scan is kept. */
   g_assert_true (g_file_get_contents (g_file_peek_path (small), &data, &len, NULL));
-  v = GUINT32_TO_BE (20000);
-  memcpy (data + 16, &v, 4);
-  memcpy (data + 20, &v, 4);
-  v = GUINT32_TO_BE (png_crc ((guint8 *)data + 12, 17));
-  memcpy (data + 29, &v, 4);
+  test_util_png_set_size ((guint8 *) data, 20000, 20000);
   g_assert_true (g_file_set_contents (huge_path, data, len, NULL));
   g_assert_true (g_file_set_contents (broken_path, "\xff\xd8\xff not a JPEG", -1, NULL));
 
@@ -889,19 +870,6 @@ test_missing_dir (void)
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (history)), ==, 0);
   g_assert_true (g_file_equal (imgscan_history_get_dir (fallback), expected));
 }
-
-#ifdef __SANITIZE_ADDRESS__
-/* GLib is built without frame pointers: only the slow unwinder sees the
- * g_set_user_dirs frame that tests/lsan.supp suppresses (GLib 2.74 leaks the old
- * directories each time G_TEST_OPTION_ISOLATE_DIRS swaps them). ASAN_OPTIONS from the
- * environment still apply on top of this. */
-const char *__asan_default_options (void);
-const char *
-__asan_default_options (void)
-{
-  return "fast_unwind_on_malloc=0";
-}
-#endif
 
 int
 main (int   argc,

@@ -17,15 +17,6 @@
 
 #include "imgscan-core.h"
 
-#if defined(__has_feature)
-# if __has_feature(address_sanitizer)
-#  define HAVE_ASAN 1
-# endif
-#endif
-#if defined(__SANITIZE_ADDRESS__)
-# define HAVE_ASAN 1
-#endif
-
 /* A 1×1 lossless WebP (the well-known one used by feature detection scripts): no
  * GdkPixbuf saver writes WebP, and this system may have no WebP loader either. */
 #define TINY_WEBP_BASE64 "UklGRhoAAABXRUJQVlA4TA0AAAAvAAAAEAcQERGIiP4HAA=="
@@ -603,18 +594,6 @@ test_async (void)
 
   g_assert_finalize_object (g_steal_pointer (&info));
 }
-
-/* GLib is built without frame pointers, so LeakSanitizer's fast unwinder stops at
- * g_malloc and no suppression in lsan.supp (g_set_user_dirs, which leaks what
- * G_TEST_OPTION_ISOLATE_DIRS replaces) can match. The slow unwinder sees the callers. */
-#ifdef HAVE_ASAN
-const char *__asan_default_options (void);
-const char *
-__asan_default_options (void)
-{
-  return "fast_unwind_on_malloc=0";
-}
-#endif
 
 int
 main (int   argc,

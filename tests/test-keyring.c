@@ -15,9 +15,10 @@
 
 #include "imgscan-core.h"
 #include "mock-server.h"
+#include "test-util.h"
 
 /* Where the shared-mime-info database really is (the isolated dirs hide it). */
-static char *system_data_dirs;
+static const char *system_data_dirs;
 
 static void
 clear_keyring (void)
@@ -319,34 +320,6 @@ child_main (const char *image_path)
   return 0;
 }
 
-/* The system GLib has no frame pointers, so ASan's fast unwinder loses the stacks of
- * GLib's own known leaks (g_set_user_dirs under G_TEST_OPTION_ISOLATE_DIRS) and the
- * suppressions in lsan.supp cannot match them. Only sanitizer builds read this. */
-const char *__asan_default_options (void);
-const char *
-__asan_default_options (void)
-{
-  return "fast_unwind_on_malloc=0";
-}
-
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
-        remove_tree (child);
-      else
-        g_remove (child);
-    }
-  g_rmdir (path);
-}
-
 /* Re-runs this program under dbus-run-session with a fresh, unlocked gnome-keyring-daemon
  * in a throwaway home. FALSE when the tools are missing: then the session's keyring is used. */
 static gboolean
@@ -395,7 +368,7 @@ run_in_private_keyring (int    argc,
   g_assert_no_error (error);
   *status = g_subprocess_get_if_exited (child) ? g_subprocess_get_exit_status (child) : 1;
 
-  remove_tree (root);
+  test_util_remove_tree (root);
   return TRUE;
 }
 
@@ -406,12 +379,11 @@ main (int   argc,
   const char *bus = g_getenv ("DBUS_SESSION_BUS_ADDRESS");
   const char *ci = g_getenv ("CI");
   gboolean in_ci = ci != NULL && *ci != '\0' && g_strcmp0 (ci, "false") != 0 && g_strcmp0 (ci, "0") != 0;
-  const char *data_dirs = g_getenv ("XDG_DATA_DIRS");
 
   if (argc == 3 && g_str_equal (argv[1], "--child"))
     return child_main (argv[2]);
 
-  system_data_dirs = g_strdup (data_dirs != NULL && *data_dirs != '\0' ? data_dirs : "/usr/local/share:/usr/share");
+  system_data_dirs = test_util_remember_system_data_dirs ();
 
   if (bus == NULL || *bus == '\0')
     {

@@ -678,26 +678,6 @@ test_finalize (void)
   g_assert_cmpstr (imgscan_match_get_domain (match), ==, "images.example.com");
 }
 
-/* GLib is built without frame pointers, so LeakSanitizer's fast unwinder stops at
- * g_malloc and no suppression in lsan.supp (g_set_user_dirs, which leaks what
- * G_TEST_OPTION_ISOLATE_DIRS replaces) can match. The slow unwinder sees the callers. */
-#if defined(__has_feature)
-# if __has_feature(address_sanitizer)
-#  define HAVE_ASAN 1
-# endif
-#endif
-#if defined(__SANITIZE_ADDRESS__)
-# define HAVE_ASAN 1
-#endif
-#ifdef HAVE_ASAN
-const char *__asan_default_options (void);
-const char *
-__asan_default_options (void)
-{
-  return "fast_unwind_on_malloc=0";
-}
-#endif
-
 int
 main (int   argc,
       char *argv[])

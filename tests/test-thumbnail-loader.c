@@ -9,6 +9,7 @@
 #include <libsoup/soup.h>
 
 #include "imgscan-thumbnail-loader.h"
+#include "test-util.h"
 
 typedef struct
 {
@@ -20,21 +21,6 @@ typedef struct
   GCancellable *cancel_on_slow;
   GPtrArray    *paused;
 } Fixture;
-
-static guint32
-png_crc (const guint8 *p,
-         gsize         len)
-{
-  guint32 crc = 0xffffffff;
-
-  for (gsize i = 0; i < len; i++)
-    {
-      crc ^= p[i];
-      for (int k = 0; k < 8; k++)
-        crc = (crc >> 1) ^ (0xedb88320 & (0 - (crc & 1)));
-    }
-  return crc ^ 0xffffffff;
-}
 
 static GBytes *
 make_png (int width,
@@ -59,15 +45,9 @@ make_huge_png (void)
   g_autoptr(GBytes) small = make_png (16, 16);
   gsize len = g_bytes_get_size (small);
   guint8 *data = g_memdup2 (g_bytes_get_data (small, NULL), len);
-  guint32 v;
 
-  /* Signature (8), IHDR length (4), "IHDR" (4), width (4), height (4)… CRC at 29. */
   g_assert_cmpmem (data + 12, 4, "IHDR", 4);
-  v = GUINT32_TO_BE (20000);
-  memcpy (data + 16, &v, 4);
-  memcpy (data + 20, &v, 4);
-  v = GUINT32_TO_BE (png_crc (data + 12, 17));
-  memcpy (data + 29, &v, 4);
+  test_util_png_set_size (data, 20000, 20000);
   return g_bytes_new_take (data, len);
 }
 
@@ -608,19 +588,6 @@ test_default (void)
   g_assert_true (loader == imgscan_thumbnail_loader_get_default ());
   g_assert_true (imgscan_thumbnail_loader_get_network_enabled (loader));
 }
-
-#ifdef __SANITIZE_ADDRESS__
-/* GLib is built without frame pointers: only the slow unwinder sees the
- * g_set_user_dirs frame that tests/lsan.supp suppresses (GLib 2.74 leaks the old
- * directories each time G_TEST_OPTION_ISOLATE_DIRS swaps them). ASAN_OPTIONS from the
- * environment still apply on top of this. */
-const char *__asan_default_options (void);
-const char *
-__asan_default_options (void)
-{
-  return "fast_unwind_on_malloc=0";
-}
-#endif
 
 int
 main (int   argc,
