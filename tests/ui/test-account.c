@@ -16,56 +16,20 @@
 #include "imgscan-sign-in-page.h"
 #include "imgscan-window-private.h"
 #include "mock-server.h"
+#include "test-util.h"
+#include "ui-test-util.h"
 
 /* Everything any code logged or printed, to look for secrets in it. */
 static GString *output;
 
-typedef struct
+struct _Fixture
 {
   MockServer    *server;
   ImgscanClient *client;   /* the window's client, signed out */
   ImgscanWindow *window;
   GSettings     *settings;
   char          *dir;
-} Fixture;
-
-typedef gboolean (*Condition) (Fixture *fixture);
-
-static gboolean
-timed_out_cb (gpointer data)
-{
-  *(gboolean *) data = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-/* Pumps the main loop until @cond holds; the limit only turns a hang into a failure. */
-static void
-wait_until (Fixture    *fixture,
-            Condition   cond,
-            const char *what)
-{
-  gboolean timed_out = FALSE;
-  guint id = g_timeout_add_seconds (30, timed_out_cb, &timed_out);
-
-  while (!cond (fixture) && !timed_out)
-    g_main_context_iteration (NULL, TRUE);
-  if (!timed_out)
-    g_source_remove (id);
-  if (!cond (fixture))
-    g_error ("Gave up waiting for %s (window state: %s)", what,
-             fixture->window != NULL ? imgscan_window_get_state (fixture->window) : "none");
-}
-
-/* Lets late callbacks run, for checks that something does NOT happen. */
-static void
-pump (guint ms)
-{
-  gboolean done = FALSE;
-
-  g_timeout_add (ms, timed_out_cb, &done);
-  while (!done)
-    g_main_context_iteration (NULL, TRUE);
-}
+};
 
 static gboolean
 keyring_has_account (void)
@@ -102,21 +66,6 @@ clear_keyring (void)
   g_assert_no_error (error);
 }
 
-static GFile *
-make_photo (Fixture    *fixture,
-            const char *name)
-{
-  g_autoptr(GdkPixbuf) pixbuf = gdk_pixbuf_new (GDK_COLORSPACE_RGB, FALSE, 8, 320, 240);
-  g_autofree char *path = g_build_filename (fixture->dir, name, NULL);
-  g_autoptr(GError) error = NULL;
-
-  gdk_pixbuf_fill (pixbuf, 0x884422ff);
-  gdk_pixbuf_save (pixbuf, path, "png", &error, NULL);
-  g_assert_no_error (error);
-
-  return g_file_new_for_path (path);
-}
-
 static void
 open_window (Fixture *fixture)
 {
@@ -132,7 +81,7 @@ close_window (Fixture *fixture)
     return;
   gtk_window_destroy (GTK_WINDOW (fixture->window));
   fixture->window = NULL;
-  pump (100);
+  ui_test_pump (100);
 }
 
 static void
@@ -167,8 +116,6 @@ static void
 fixture_teardown (Fixture       *fixture,
                   gconstpointer  data)
 {
-  g_autoptr(GDir) dir = NULL;
-  const char *name;
   g_autoptr(GSettingsSchema) schema = NULL;
   g_auto(GStrv) keys = NULL;
 
@@ -187,13 +134,7 @@ fixture_teardown (Fixture       *fixture,
     g_settings_reset (fixture->settings, keys[i]);
   g_clear_object (&fixture->settings);
 
-  dir = g_dir_open (fixture->dir, 0, NULL);
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *path = g_build_filename (fixture->dir, name, NULL);
-      g_unlink (path);
-    }
-  g_rmdir (fixture->dir);
+  test_util_remove_tree (fixture->dir);
   g_free (fixture->dir);
 }
 
@@ -278,7 +219,7 @@ static void
 scan (Fixture    *fixture,
       const char *name)
 {
-  g_autoptr(GFile) photo = make_photo (fixture, name);
+  g_autoptr(GFile) photo = ui_test_make_photo (fixture->dir, name, 0x884422ff);
 
   imgscan_window_open_file (fixture->window, photo);
   wait_until (fixture, state_is_results, "the results");
@@ -325,7 +266,7 @@ test_start_signed_in (Fixture       *fixture,
 
   open_window (fixture);
   wait_until (fixture, state_is_empty, "the empty state");
-  pump (200);
+  ui_test_pump (200);
   g_assert_cmpstr (imgscan_window_get_state (fixture->window), ==, "empty");
   g_assert_cmpstr (imgscan_client_get_email (imgscan_window_get_client (fixture->window)), ==, MOCK_EMAIL);
   /* Finding the account costs no login. */
@@ -472,7 +413,7 @@ static void
 test_sign_in_pending_photo (Fixture       *fixture,
                             gconstpointer  data)
 {
-  g_autoptr(GFile) photo = make_photo (fixture, "waiting.png");
+  g_autoptr(GFile) photo = ui_test_make_photo (fixture->dir, "waiting.png", 0x884422ff);
   const MockCheckRequest *req;
 
   /* A photo dropped while signed out waits for the account, then is scanned. */
@@ -676,14 +617,14 @@ test_thumbnails_off (Fixture       *fixture,
   scan (fixture, "private.png");
   count_thumbnails (GTK_WIDGET (fixture->window), &n_thumbnails);
   g_assert_cmpuint (n_thumbnails, >, 0);
-  pump (1000);
+  ui_test_pump (1000);
   g_assert_cmpuint (mock_server_get_n_thumbnails (fixture->server), ==, 0);
 
   /* And on again: the same results do load them (the test can tell). */
   g_settings_set_boolean (fixture->settings, "load-thumbnails", TRUE);
   g_assert_true (imgscan_thumbnail_loader_get_network_enabled (loader));
   scan (fixture, "public.png");
-  pump (1000);
+  ui_test_pump (1000);
   g_assert_cmpuint (mock_server_get_n_thumbnails (fixture->server), >, 0);
 }
 
@@ -701,7 +642,7 @@ static void
 test_ask_before_spending (Fixture       *fixture,
                           gconstpointer  data)
 {
-  g_autoptr(GFile) photo = make_photo (fixture, "costly.png");
+  g_autoptr(GFile) photo = ui_test_make_photo (fixture->dir, "costly.png", 0x884422ff);
   GtkWindow *dialog;
 
   sign_in_ok (fixture);
@@ -716,7 +657,7 @@ test_ask_before_spending (Fixture       *fixture,
   g_assert_nonnull (strstr (adw_message_dialog_get_heading (ADW_MESSAGE_DIALOG (dialog)), "costly.png"));
   answer (fixture, "cancel");
   g_assert_cmpstr (imgscan_window_get_state (fixture->window), ==, "empty");
-  pump (500);
+  ui_test_pump (500);
   g_assert_cmpuint (mock_server_get_n_checks (fixture->server), ==, 0);
   g_assert_cmpstr (imgscan_window_get_state (fixture->window), ==, "empty");
 
@@ -735,7 +676,7 @@ test_ask_before_spending (Fixture       *fixture,
   g_assert_nonnull (strstr (adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (dialog)), "free"));
   /* Esc on the window cancels the scan, and with it the question. */
   gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.cancel", NULL);
-  pump (300);
+  ui_test_pump (300);
   g_assert_null (_imgscan_window_get_confirm_dialog (fixture->window));
   g_assert_cmpuint (mock_server_get_n_checks (fixture->server), ==, 1);
 
@@ -743,7 +684,7 @@ test_ask_before_spending (Fixture       *fixture,
   imgscan_window_open_file (fixture->window, photo);
   wait_until (fixture, confirm_shown, "the question");
   close_window (fixture);
-  pump (300);
+  ui_test_pump (300);
   g_assert_cmpuint (mock_server_get_n_checks (fixture->server), ==, 1);
   open_window (fixture);
   wait_until (fixture, state_is_empty, "the new window");
@@ -771,7 +712,7 @@ test_window_size (Fixture       *fixture,
 
   /* Saved when the window goes. */
   gtk_window_set_default_size (GTK_WINDOW (fixture->window), 640, 480);
-  pump (100);
+  ui_test_pump (100);
   close_window (fixture);
   g_assert_cmpint (g_settings_get_int (fixture->settings, "window-width"), ==, 640);
   g_assert_cmpint (g_settings_get_int (fixture->settings, "window-height"), ==, 480);
@@ -887,7 +828,7 @@ test_no_schema (void)
       g_assert_nonnull (prefs);
       g_assert_false (gtk_widget_get_sensitive (find_first (GTK_WIDGET (prefs), GTK_TYPE_SWITCH)));
       gtk_window_destroy (GTK_WINDOW (window));
-      pump (100);
+      ui_test_pump (100);
       return;
     }
 
@@ -899,16 +840,6 @@ test_no_schema (void)
 }
 
 /* ---- main ---- */
-
-/* Under AddressSanitizer: libsecret and GLib's D-Bus worker are built without frame
- * pointers, so the fast unwinder cuts their stacks short and lsan.supp cannot match
- * the leaks they keep for the life of the process. Full unwinding lets it. */
-const char *__asan_default_options (void);
-const char *
-__asan_default_options (void)
-{
-  return "fast_unwind_on_malloc=0";
-}
 
 static GLogWriterOutput
 log_writer (GLogLevelFlags   level,
@@ -969,19 +900,8 @@ main (int   argc,
   g_setenv ("GIO_USE_PROXY_RESOLVER", "dummy", TRUE);
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
 
-  if (!gtk_init_check ())
-    {
-      g_print ("1..0 # SKIP no display\n");
-      return 0;
-    }
-  adw_init ();
-  {
-    const char * const mime_dirs[] = { "/usr/local/share/mime", "/usr/share/mime", NULL };
-
-    g_content_type_set_mime_dirs (mime_dirs);
-  }
-  gtk_icon_theme_add_search_path (gtk_icon_theme_get_for_display (gdk_display_get_default ()),
-                                  "/usr/share/icons");
+  if (!ui_test_init ())
+    return 0;
 
 #define ADD(path, func, data) \
   g_test_add (path, Fixture, data, fixture_setup, func, fixture_teardown)

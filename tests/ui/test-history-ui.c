@@ -17,8 +17,10 @@
 #include "imgscan-thumbnail.h"
 #include "imgscan-window-private.h"
 #include "mock-server.h"
+#include "test-util.h"
+#include "ui-test-util.h"
 
-typedef struct
+struct _Fixture
 {
   MockServer     *server;
   ImgscanClient  *client;
@@ -26,61 +28,7 @@ typedef struct
   ImgscanWindow  *window;
   char           *dir;
   GAsyncResult   *async_result;
-} Fixture;
-
-typedef gboolean (*Condition) (Fixture *fixture);
-
-static gboolean
-timed_out_cb (gpointer data)
-{
-  *(gboolean *) data = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-/* Pumps the main loop until @cond holds; the limit only turns a hang into a failure. */
-static void
-wait_until (Fixture    *fixture,
-            Condition   cond,
-            const char *what)
-{
-  gboolean timed_out = FALSE;
-  guint id = g_timeout_add_seconds (30, timed_out_cb, &timed_out);
-
-  while (!cond (fixture) && !timed_out)
-    g_main_context_iteration (NULL, TRUE);
-  if (!timed_out)
-    g_source_remove (id);
-  if (!cond (fixture))
-    g_error ("Gave up waiting for %s (window state: %s)", what,
-             imgscan_window_get_state (fixture->window));
-}
-
-static void
-pump (guint ms)
-{
-  gboolean done = FALSE;
-
-  g_timeout_add (ms, timed_out_cb, &done);
-  while (!done)
-    g_main_context_iteration (NULL, TRUE);
-}
-
-/* Photos of different colours have different content hashes. */
-static GFile *
-make_photo (Fixture    *fixture,
-            const char *name,
-            guint32     rgba)
-{
-  g_autoptr(GdkPixbuf) pixbuf = gdk_pixbuf_new (GDK_COLORSPACE_RGB, FALSE, 8, 320, 240);
-  g_autofree char *path = g_build_filename (fixture->dir, name, NULL);
-  g_autoptr(GError) error = NULL;
-
-  gdk_pixbuf_fill (pixbuf, rgba);
-  gdk_pixbuf_save (pixbuf, path, "png", &error, NULL);
-  g_assert_no_error (error);
-
-  return g_file_new_for_path (path);
-}
+};
 
 static void
 fixture_setup (Fixture       *fixture,
@@ -110,38 +58,19 @@ fixture_setup (Fixture       *fixture,
 }
 
 static void
-remove_tree (const char *path)
-{
-  if (g_file_test (path, G_FILE_TEST_IS_DIR) && !g_file_test (path, G_FILE_TEST_IS_SYMLINK))
-    {
-      g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-      const char *name;
-
-      while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-        {
-          g_autofree char *child = g_build_filename (path, name, NULL);
-          remove_tree (child);
-        }
-      g_rmdir (path);
-    }
-  else
-    g_unlink (path);
-}
-
-static void
 fixture_teardown (Fixture       *fixture,
                   gconstpointer  data)
 {
   if (fixture->window != NULL)
     gtk_window_destroy (GTK_WINDOW (fixture->window));
   /* Let cancelled requests and history writes settle before the server goes. */
-  pump (100);
+  ui_test_pump (100);
 
   g_clear_object (&fixture->async_result);
   g_clear_object (&fixture->client);
   g_clear_object (&fixture->server);
   g_clear_object (&fixture->history);
-  remove_tree (fixture->dir);
+  test_util_remove_tree (fixture->dir);
   g_free (fixture->dir);
 }
 
@@ -343,7 +272,7 @@ static void
 test_listed_and_reopened_offline (Fixture       *fixture,
                                   gconstpointer  data)
 {
-  g_autoptr(GFile) photo = make_photo (fixture, "harbour.png", 0x3366ccff);
+  g_autoptr(GFile) photo = ui_test_make_photo (fixture->dir, "harbour.png", 0x3366ccff);
   g_autoptr(ImgscanHistoryEntry) entry = NULL;
   g_autoptr(GBytes) sent = NULL;
   g_autoptr(GFile) reply_file = NULL;
@@ -373,7 +302,7 @@ test_listed_and_reopened_offline (Fixture       *fixture,
 
   show_history (fixture);
   g_assert_cmpuint (n_listed (fixture), ==, 1);
-  pump (50);
+  ui_test_pump (50);
   row = find_history_row (fixture, scan_id);
   g_assert_nonnull (row);
   counts = imgscan_history_row_get_counts_text (row);
@@ -419,7 +348,7 @@ static void
 test_sandbox_and_preview (Fixture       *fixture,
                           gconstpointer  data)
 {
-  g_autoptr(GFile) photo = make_photo (fixture, "test-shot.png", 0x884422ff);
+  g_autoptr(GFile) photo = ui_test_make_photo (fixture->dir, "test-shot.png", 0x884422ff);
   g_autoptr(ImgscanHistoryEntry) entry = NULL;
   ImgscanHistoryRow *row;
 
@@ -461,9 +390,9 @@ static void
 test_filter (Fixture       *fixture,
              gconstpointer  data)
 {
-  g_autoptr(GFile) sunset = make_photo (fixture, "Sunset over the bay.png", 0x112233ff);
-  g_autoptr(GFile) beach = make_photo (fixture, "beach.png", 0x445566ff);
-  g_autoptr(GFile) sunrise = make_photo (fixture, "sunrise.png", 0x778899ff);
+  g_autoptr(GFile) sunset = ui_test_make_photo (fixture->dir, "Sunset over the bay.png", 0x112233ff);
+  g_autoptr(GFile) beach = ui_test_make_photo (fixture->dir, "beach.png", 0x445566ff);
+  g_autoptr(GFile) sunrise = ui_test_make_photo (fixture->dir, "sunrise.png", 0x778899ff);
 
   scan (fixture, sunset, "example");
   scan (fixture, beach, "empty");
@@ -508,7 +437,7 @@ static void
 test_delete_undo (Fixture       *fixture,
                   gconstpointer  data)
 {
-  g_autoptr(GFile) photo = make_photo (fixture, "keep-me.png", 0x224466ff);
+  g_autoptr(GFile) photo = ui_test_make_photo (fixture->dir, "keep-me.png", 0x224466ff);
   g_autoptr(ImgscanHistoryEntry) entry = NULL;
   g_autoptr(GFile) reply_file = NULL;
   ImgscanHistoryRow *row;
@@ -517,7 +446,7 @@ test_delete_undo (Fixture       *fixture,
 
   scan (fixture, photo, "example");
   show_history (fixture);
-  pump (50);
+  ui_test_pump (50);
   entry = g_list_model_get_item (G_LIST_MODEL (fixture->history), 0);
   reply_file = imgscan_history_entry_get_reply_file (entry);
   g_assert_true (folder_exists (reply_file));
@@ -547,7 +476,7 @@ test_delete_undo (Fixture       *fixture,
   g_assert_nonnull (strstr (adw_toast_get_title (toast), "keep-me.png"));
   g_signal_emit_by_name (toast, "button-clicked");
   adw_toast_dismiss (toast);
-  pump (50);
+  ui_test_pump (50);
   g_assert_cmpuint (n_listed (fixture), ==, 1);
   g_assert_cmpstr (imgscan_history_view_get_state (history_view (fixture)), ==, "list");
   g_assert_true (folder_exists (reply_file));
@@ -568,7 +497,7 @@ static void
 test_delete_then_close (Fixture       *fixture,
                         gconstpointer  data)
 {
-  g_autoptr(GFile) photo = make_photo (fixture, "closing.png", 0x446688ff);
+  g_autoptr(GFile) photo = ui_test_make_photo (fixture->dir, "closing.png", 0x446688ff);
   g_autoptr(ImgscanHistoryEntry) entry = NULL;
   g_autoptr(GFile) reply_file = NULL;
 
@@ -581,7 +510,7 @@ test_delete_then_close (Fixture       *fixture,
 
   gtk_window_destroy (GTK_WINDOW (fixture->window));
   fixture->window = NULL;
-  pump (100);
+  ui_test_pump (100);
   g_assert_false (g_file_query_exists (reply_file, NULL));
   g_assert_cmpuint (n_on_disk (fixture), ==, 0);
 }
@@ -622,8 +551,8 @@ static void
 test_what_changed (Fixture       *fixture,
                    gconstpointer  data)
 {
-  g_autoptr(GFile) photo = make_photo (fixture, "lighthouse.png", 0x996633ff);
-  g_autoptr(GFile) other = make_photo (fixture, "other.png", 0x123456ff);
+  g_autoptr(GFile) photo = ui_test_make_photo (fixture->dir, "lighthouse.png", 0x996633ff);
+  g_autoptr(GFile) other = ui_test_make_photo (fixture->dir, "other.png", 0x123456ff);
   ImgscanResult *result;
   GtkExpander *gone;
 
@@ -643,11 +572,11 @@ test_what_changed (Fixture       *fixture,
   g_assert_false (gtk_widget_get_visible (GTK_WIDGET (gone)));
   /* The partial row of the new match wears the badge. */
   imgscan_results_view_show_group (results_view (fixture), "partial");
-  pump (100);
+  ui_test_pump (100);
   g_assert_true (collect_new_badges (GTK_WIDGET (imgscan_results_view_get_list (results_view (fixture),
                                                                                 IMGSCAN_MATCH_KIND_PARTIAL))));
   imgscan_results_view_show_group (results_view (fixture), "full");
-  pump (100);
+  ui_test_pump (100);
   g_assert_false (collect_new_badges (GTK_WIDGET (imgscan_results_view_get_list (results_view (fixture),
                                                                                  IMGSCAN_MATCH_KIND_FULL))));
 
@@ -678,7 +607,7 @@ static void
 test_damaged_previous (Fixture       *fixture,
                        gconstpointer  data)
 {
-  g_autoptr(GFile) photo = make_photo (fixture, "damaged.png", 0x557799ff);
+  g_autoptr(GFile) photo = ui_test_make_photo (fixture->dir, "damaged.png", 0x557799ff);
   g_autoptr(ImgscanHistoryEntry) first = NULL;
   g_autoptr(GFile) reply_file = NULL;
   g_autoptr(GError) error = NULL;
@@ -701,7 +630,7 @@ static void
 test_not_kept_still_shown (Fixture       *fixture,
                            gconstpointer  data)
 {
-  g_autoptr(GFile) photo = make_photo (fixture, "unkept.png", 0x998877ff);
+  g_autoptr(GFile) photo = ui_test_make_photo (fixture->dir, "unkept.png", 0x998877ff);
   g_autofree char *path = g_file_get_path (imgscan_history_get_dir (fixture->history));
   g_autoptr(GError) error = NULL;
 
@@ -721,8 +650,8 @@ static void
 test_reopen_while_scanning (Fixture       *fixture,
                             gconstpointer  data)
 {
-  g_autoptr(GFile) first = make_photo (fixture, "first.png", 0x101010ff);
-  g_autoptr(GFile) second = make_photo (fixture, "second.png", 0x202020ff);
+  g_autoptr(GFile) first = ui_test_make_photo (fixture->dir, "first.png", 0x101010ff);
+  g_autoptr(GFile) second = ui_test_make_photo (fixture->dir, "second.png", 0x202020ff);
   g_autofree char *first_id = NULL;
 
   scan (fixture, first, "example");
@@ -735,7 +664,7 @@ test_reopen_while_scanning (Fixture       *fixture,
   g_assert_cmpuint (n_listed (fixture), ==, 1);
 
   g_signal_emit_by_name (imgscan_history_view_get_list_view (history_view (fixture)), "activate", 0);
-  pump (50);
+  ui_test_pump (50);
   g_assert_cmpstr (imgscan_window_get_state (fixture->window), ==, "history");
 
   /* The running scan ends as usual: its result is kept and shown. */
@@ -748,7 +677,7 @@ static void
 test_export (Fixture       *fixture,
              gconstpointer  data)
 {
-  g_autoptr(GFile) photo = make_photo (fixture, "export-me.png", 0x336699ff);
+  g_autoptr(GFile) photo = ui_test_make_photo (fixture->dir, "export-me.png", 0x336699ff);
   g_autofree char *csv_path = g_build_filename (fixture->dir, "out.csv", NULL);
   g_autofree char *json_path = g_build_filename (fixture->dir, "out.json", NULL);
   g_autoptr(GFile) csv_file = g_file_new_for_path (csv_path);
@@ -811,7 +740,7 @@ static void
 test_lazy_load (Fixture       *fixture,
                 gconstpointer  data)
 {
-  g_autoptr(GFile) photo = make_photo (fixture, "old.png", 0x665544ff);
+  g_autoptr(GFile) photo = ui_test_make_photo (fixture->dir, "old.png", 0x665544ff);
   g_autoptr(ImgscanHistory) earlier = imgscan_history_new (imgscan_history_get_dir (fixture->history));
   g_autoptr(ImgscanResult) result = NULL;
   g_autoptr(ImgscanHistoryEntry) entry = NULL;
@@ -826,7 +755,7 @@ test_lazy_load (Fixture       *fixture,
   g_assert_no_error (error);
 
   /* The window started without reading it. */
-  pump (100);
+  ui_test_pump (100);
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (fixture->history)), ==, 0);
 
   /* Shown: read, listed. */
@@ -867,21 +796,8 @@ main (int   argc,
   g_setenv ("GIO_USE_PROXY_RESOLVER", "dummy", TRUE);
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
 
-  if (!gtk_init_check ())
-    {
-      g_print ("1..0 # SKIP no display\n");
-      return 0;
-    }
-  adw_init ();
-  /* G_TEST_OPTION_ISOLATE_DIRS hides /usr/share from XDG_DATA_DIRS: point GdkPixbuf's
-   * MIME sniffing and the icon theme back at the system's. */
-  {
-    const char * const mime_dirs[] = { "/usr/local/share/mime", "/usr/share/mime", NULL };
-
-    g_content_type_set_mime_dirs (mime_dirs);
-  }
-  gtk_icon_theme_add_search_path (gtk_icon_theme_get_for_display (gdk_display_get_default ()),
-                                  "/usr/share/icons");
+  if (!ui_test_init ())
+    return 0;
 
 #define ADD(path, func) \
   g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)

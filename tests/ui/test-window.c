@@ -15,77 +15,16 @@
 #include "imgscan-window.h"
 #include "imgscan-window-private.h"
 #include "mock-server.h"
+#include "test-util.h"
+#include "ui-test-util.h"
 
-/* Under AddressSanitizer: GLib and GTK are built without frame pointers, and the fast
- * unwinder's truncated stacks would match no suppression in tests/lsan.supp. */
-const char *__asan_default_options (void);
-
-const char *
-__asan_default_options (void)
-{
-  return "fast_unwind_on_malloc=0";
-}
-
-typedef struct
+struct _Fixture
 {
   MockServer    *server;
   ImgscanClient *client;
   ImgscanWindow *window;
   char          *dir;
-} Fixture;
-
-typedef gboolean (*Condition) (Fixture *fixture);
-
-static gboolean
-timed_out_cb (gpointer data)
-{
-  *(gboolean *) data = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-/* Pumps the main loop until @cond holds; a generous limit only turns a hang into a failure. */
-static void
-wait_until (Fixture    *fixture,
-            Condition   cond,
-            const char *what)
-{
-  gboolean timed_out = FALSE;
-  guint id = g_timeout_add_seconds (30, timed_out_cb, &timed_out);
-
-  while (!cond (fixture) && !timed_out)
-    g_main_context_iteration (NULL, TRUE);
-  if (!timed_out)
-    g_source_remove (id);
-  if (!cond (fixture))
-    g_error ("Gave up waiting for %s (window state: %s)", what,
-             fixture->window != NULL ? imgscan_window_get_state (fixture->window) : "closed");
-}
-
-/* Lets late callbacks run (for checks that something does NOT happen). */
-static void
-pump (guint ms)
-{
-  gboolean done = FALSE;
-
-  g_timeout_add (ms, timed_out_cb, &done);
-  while (!done)
-    g_main_context_iteration (NULL, TRUE);
-}
-
-static GFile *
-make_photo (Fixture    *fixture,
-            const char *name)
-{
-  g_autoptr(GdkPixbuf) pixbuf = gdk_pixbuf_new (GDK_COLORSPACE_RGB, FALSE, 8, 320, 240);
-  g_autofree char *path = g_build_filename (fixture->dir, name, NULL);
-  g_autoptr(GError) error = NULL;
-
-  gdk_pixbuf_fill (pixbuf, 0x3366ccff);
-  gdk_pixbuf_save (pixbuf, path, "png", &error, NULL);
-  g_assert_no_error (error);
-
-  return g_file_new_for_path (path);
-}
+};
 
 static void
 fixture_setup (Fixture       *fixture,
@@ -112,23 +51,15 @@ static void
 fixture_teardown (Fixture       *fixture,
                   gconstpointer  data)
 {
-  g_autoptr(GDir) dir = g_dir_open (fixture->dir, 0, NULL);
-  const char *name;
-
   if (fixture->window != NULL)
     gtk_window_destroy (GTK_WINDOW (fixture->window));
   /* Let cancelled requests and the history writes settle before the server goes. */
-  pump (100);
+  ui_test_pump (100);
 
   g_clear_object (&fixture->client);
   g_clear_object (&fixture->server);
 
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *path = g_build_filename (fixture->dir, name, NULL);
-      g_unlink (path);
-    }
-  g_rmdir (fixture->dir);
+  test_util_remove_tree (fixture->dir);
   g_free (fixture->dir);
 }
 
@@ -240,7 +171,7 @@ static void
 test_open_path (Fixture       *fixture,
                 gconstpointer  data)
 {
-  g_autoptr(GFile) photo = make_photo (fixture, "sunset.png");
+  g_autoptr(GFile) photo = ui_test_make_photo (fixture->dir, "sunset.png", 0x3366ccff);
   const MockCheckRequest *req;
 
   g_assert_cmpstr (imgscan_window_get_state (fixture->window), ==, "empty");
@@ -260,8 +191,8 @@ static void
 test_drop (Fixture       *fixture,
            gconstpointer  data)
 {
-  g_autoptr(GFile) first = make_photo (fixture, "first.png");
-  g_autoptr(GFile) second = make_photo (fixture, "second.png");
+  g_autoptr(GFile) first = ui_test_make_photo (fixture->dir, "first.png", 0x3366ccff);
+  g_autoptr(GFile) second = ui_test_make_photo (fixture->dir, "second.png", 0x3366ccff);
   g_autoptr(GSList) list = NULL;
   g_auto(GValue) value = G_VALUE_INIT;
   gboolean handled = FALSE;
@@ -303,7 +234,7 @@ static void
 test_cancel (Fixture       *fixture,
              gconstpointer  data)
 {
-  g_autoptr(GFile) photo = make_photo (fixture, "slow.png");
+  g_autoptr(GFile) photo = ui_test_make_photo (fixture->dir, "slow.png", 0x3366ccff);
 
   mock_server_set_scenario (fixture->server, "slow");
   mock_server_set_delay (fixture->server, 2000);
@@ -318,7 +249,7 @@ test_cancel (Fixture       *fixture,
   g_assert_cmpstr (imgscan_window_get_state (fixture->window), ==, "empty");
 
   /* The slow reply would have arrived by now: it must not turn into an error or a result. */
-  pump (2500);
+  ui_test_pump (2500);
   g_assert_cmpstr (imgscan_window_get_state (fixture->window), ==, "empty");
 }
 
@@ -332,7 +263,7 @@ static void
 test_close_mid_scan (Fixture       *fixture,
                      gconstpointer  data)
 {
-  g_autoptr(GFile) photo = make_photo (fixture, "closing.png");
+  g_autoptr(GFile) photo = ui_test_make_photo (fixture->dir, "closing.png", 0x3366ccff);
   ImgscanWindow *window = fixture->window;
 
   /* A reply that would come long after wait_until() gives up: only cancelling frees it. */
@@ -377,7 +308,7 @@ static void
 test_server_error (Fixture       *fixture,
                    gconstpointer  data)
 {
-  g_autoptr(GFile) photo = make_photo (fixture, "error.png");
+  g_autoptr(GFile) photo = ui_test_make_photo (fixture->dir, "error.png", 0x3366ccff);
   const char *description;
 
   mock_server_set_scenario (fixture->server, "status-400");
@@ -396,7 +327,7 @@ static void
 test_bad_credentials (Fixture       *fixture,
                       gconstpointer  data)
 {
-  g_autoptr(GFile) photo = make_photo (fixture, "auth.png");
+  g_autoptr(GFile) photo = ui_test_make_photo (fixture->dir, "auth.png", 0x3366ccff);
 
   imgscan_client_set_credentials (fixture->client, MOCK_EMAIL, "00000000-0000-4000-8000-000000000001");
   imgscan_window_open_file (fixture->window, photo);
@@ -412,7 +343,7 @@ static void
 test_retry (Fixture       *fixture,
             gconstpointer  data)
 {
-  g_autoptr(GFile) photo = make_photo (fixture, "flaky.png");
+  g_autoptr(GFile) photo = ui_test_make_photo (fixture->dir, "flaky.png", 0x3366ccff);
   guint n_checks;
 
   /* A lost connection is worth retrying: the error offers Retry, and Retry scans again. */
@@ -435,7 +366,7 @@ static void
 test_keep_fails (Fixture       *fixture,
                  gconstpointer  data)
 {
-  g_autoptr(GFile) photo = make_photo (fixture, "unkept.png");
+  g_autoptr(GFile) photo = ui_test_make_photo (fixture->dir, "unkept.png", 0x3366ccff);
   g_autofree char *blocker = g_build_filename (fixture->dir, "blocker", NULL);
   g_autofree char *dir = g_build_filename (blocker, "history", NULL);
   g_autoptr(GFile) dir_file = g_file_new_for_path (dir);
@@ -498,7 +429,7 @@ static void
 test_thumbnails (Fixture       *fixture,
                  gconstpointer  data)
 {
-  g_autoptr(GFile) photo = make_photo (fixture, "thumbs.png");
+  g_autoptr(GFile) photo = ui_test_make_photo (fixture->dir, "thumbs.png", 0x3366ccff);
   g_autoptr(GPtrArray) full = NULL;
   g_autoptr(GPtrArray) partial = NULL;
   guint n_broken = 0;
@@ -583,7 +514,7 @@ static void
 test_unsafe_pages (Fixture       *fixture,
                    gconstpointer  data)
 {
-  g_autoptr(GFile) photo = make_photo (fixture, "pages.png");
+  g_autoptr(GFile) photo = ui_test_make_photo (fixture->dir, "pages.png", 0x3366ccff);
   g_autoptr(GPtrArray) rows = NULL;
   guint n_unsafe = 0;
   guint n_web = 0;
@@ -637,7 +568,7 @@ static void
 test_empty_result (Fixture       *fixture,
                    gconstpointer  data)
 {
-  g_autoptr(GFile) photo = make_photo (fixture, "unique.png");
+  g_autoptr(GFile) photo = ui_test_make_photo (fixture->dir, "unique.png", 0x3366ccff);
 
   mock_server_set_scenario (fixture->server, "empty");
   imgscan_window_open_file (fixture->window, photo);
@@ -656,7 +587,7 @@ static void
 test_no_credentials_demo (Fixture       *fixture,
                           gconstpointer  data)
 {
-  g_autoptr(GFile) photo = make_photo (fixture, "demo.png");
+  g_autoptr(GFile) photo = ui_test_make_photo (fixture->dir, "demo.png", 0x3366ccff);
 
   imgscan_window_open_file (fixture->window, photo);
   wait_until (fixture, state_is_no_credentials, "the no-credentials page");
@@ -716,7 +647,7 @@ static void
 test_paste (Fixture       *fixture,
             gconstpointer  data)
 {
-  g_autoptr(GFile) photo = make_photo (fixture, "pasted.png");
+  g_autoptr(GFile) photo = ui_test_make_photo (fixture->dir, "pasted.png", 0x3366ccff);
   g_autoptr(GSList) list = g_slist_append (NULL, photo);
   g_auto(GValue) value = G_VALUE_INIT;
 
@@ -755,22 +686,8 @@ main (int   argc,
   g_setenv ("GIO_USE_PROXY_RESOLVER", "dummy", TRUE);
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
 
-  if (!gtk_init_check ())
-    {
-      g_print ("1..0 # SKIP no display\n");
-      return 0;
-    }
-  adw_init ();
-  /* G_TEST_OPTION_ISOLATE_DIRS hides /usr/share from XDG_DATA_DIRS, and with it the
-   * shared-mime-info database GdkPixbuf sniffs with and the icon themes: SVG icons
-   * would fail to load (a fatal warning). Point both back at the system's. */
-  {
-    const char * const mime_dirs[] = { "/usr/local/share/mime", "/usr/share/mime", NULL };
-
-    g_content_type_set_mime_dirs (mime_dirs);
-  }
-  gtk_icon_theme_add_search_path (gtk_icon_theme_get_for_display (gdk_display_get_default ()),
-                                  "/usr/share/icons");
+  if (!ui_test_init ())
+    return 0;
 
 #define ADD(path, func, data) \
   g_test_add (path, Fixture, data, fixture_setup, func, fixture_teardown)
