@@ -173,13 +173,15 @@ load_cb (GObject      *object,
 {
   g_autoptr(ImgscanHistoryView) self = user_data;
   g_autoptr(GError) error = NULL;
+  g_autofree char *markup = NULL;
 
   if (!imgscan_history_ensure_loaded_finish (IMGSCAN_HISTORY (object), res, &error))
     {
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         return;
       g_warning ("Could not read the history: %s", error->message);
-      adw_status_page_set_description (self->error_page, error->message);
+      markup = g_markup_escape_text (error->message, -1);
+      adw_status_page_set_description (self->error_page, markup);
     }
   else
     self->loaded = TRUE;
@@ -260,8 +262,11 @@ dismissed_cb (AdwToast *toast,
     {
       g_autofree char *text = NULL;
 
+      g_autofree char *markup = NULL;
+
       text = g_strdup_printf (_("The scan could not be deleted: %s"), error->message);
-      adw_toast_overlay_add_toast (overlay, adw_toast_new (text));
+      markup = g_markup_escape_text (text, -1);
+      adw_toast_overlay_add_toast (overlay, adw_toast_new (markup));
     }
 }
 
@@ -274,6 +279,7 @@ imgscan_history_view_delete (ImgscanHistoryView *self,
   Deletion *deletion;
   AdwToast *toast;
   g_autofree char *title = NULL;
+  g_autofree char *markup = NULL;
   const char *filename;
 
   g_return_val_if_fail (IMGSCAN_IS_HISTORY_VIEW (self), NULL);
@@ -297,7 +303,8 @@ imgscan_history_view_delete (ImgscanHistoryView *self,
   filename = imgscan_history_entry_get_filename (entry);
   /* Translators: %s is a photo's file name */
   title = g_strdup_printf (_("Scan of “%s” deleted"), filename != NULL && *filename ? filename : _("Unnamed photo"));
-  toast = adw_toast_new (title);
+  markup = g_markup_escape_text (title, -1);
+  toast = adw_toast_new (markup);
   adw_toast_set_button_label (toast, _("_Undo"));
 
   deletion = g_new0 (Deletion, 1);

@@ -90,7 +90,10 @@ update_account (ImgscanPreferencesWindow *self)
     }
   else if (signed_in (self))
     {
-      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->account_row), email);
+      g_autofree char *escaped = g_markup_escape_text (email, -1);
+
+      /* Row titles and subtitles are markup; an email address is not. */
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->account_row), escaped);
       if (account_from_environment ())
         adw_action_row_set_subtitle (self->account_row,
                                      _("Set by IMGSCAN_EMAIL and IMGSCAN_API_KEY: unset them to sign out"));
@@ -132,6 +135,7 @@ credits_cb (GObject      *object,
   g_autoptr(ImgscanPreferencesWindow) self = user_data;
   g_autoptr(GError) error = NULL;
   g_autofree char *text = NULL;
+  g_autofree char *markup = NULL;
   gint64 amount;
 
   amount = imgscan_client_get_credits_finish (IMGSCAN_CLIENT (object), res, &error);
@@ -155,7 +159,8 @@ credits_cb (GObject      *object,
                               number);
       gtk_widget_remove_css_class (GTK_WIDGET (self->credits_row), "error");
     }
-  adw_action_row_set_subtitle (self->credits_row, text);
+  markup = g_markup_escape_text (text, -1);
+  adw_action_row_set_subtitle (self->credits_row, markup);
 }
 
 void
@@ -246,8 +251,9 @@ sign_out_cb (GObject      *object,
     {
       g_autofree char *text = g_strdup_printf (_("Could not sign out: the keyring refused (%s). "
                                                  "Unlock it and try again."), error->message);
+      g_autofree char *markup = g_markup_escape_text (text, -1);
 
-      adw_action_row_set_subtitle (self->account_row, text);
+      adw_action_row_set_subtitle (self->account_row, markup);
       return;
     }
 

@@ -284,6 +284,7 @@ signed_in_cb (ImgscanSignInPage *page,
   Account *account = get_account (self);
   g_autoptr(GFile) pending = NULL;
   g_autofree char *text = NULL;
+  g_autofree char *markup = NULL;
 
   /* The window was closed while the sign-in finished. */
   if (account == NULL || self->stack == NULL)
@@ -305,8 +306,9 @@ signed_in_cb (ImgscanSignInPage *page,
                               "the keyring (%s)"), warning);
   else
     text = g_strdup_printf (_("Signed in as %s"), imgscan_client_get_email (client));
+  markup = g_markup_escape_text (text, -1);
   adw_toast_overlay_add_toast (self->toast_overlay,
-                               g_object_new (ADW_TYPE_TOAST, "title", text,
+                               g_object_new (ADW_TYPE_TOAST, "title", markup,
                                              "timeout", warning != NULL ? 0 : 5, NULL));
 
   /* The photo that was waiting for an account. */

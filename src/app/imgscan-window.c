@@ -62,9 +62,13 @@ void
 imgscan_window_add_toast (ImgscanWindow *self,
                           const char    *title)
 {
+  g_autofree char *markup = NULL;
+
   g_return_if_fail (IMGSCAN_IS_WINDOW (self));
 
-  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (title));
+  /* Toast titles are markup; file names and server messages are not. */
+  markup = g_markup_escape_text (title, -1);
+  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (markup));
   g_free (self->last_toast);
   self->last_toast = g_strdup (title);
 }
@@ -86,6 +90,7 @@ show_error (ImgscanWindow *self,
   const char *advice = NULL;
   gboolean retry = FALSE;
   g_autofree char *description = NULL;
+  g_autofree char *markup = NULL;
 
   /* The core's messages already say what to do; add advice only where they may not. */
   if (error->domain == IMGSCAN_IMAGE_ERROR)
@@ -141,7 +146,9 @@ show_error (ImgscanWindow *self,
                                : g_strdup (error->message);
 
   adw_status_page_set_title (self->error_page, title);
-  adw_status_page_set_description (self->error_page, description);
+  /* The description is markup; the server's message is not. */
+  markup = g_markup_escape_text (description, -1);
+  adw_status_page_set_description (self->error_page, markup);
   gtk_widget_set_visible (GTK_WIDGET (self->retry_button), retry && self->file != NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.retry", retry && self->file != NULL);
   set_state (self, "error");
@@ -206,11 +213,13 @@ keep_cb (GObject      *object,
   if (entry == NULL)
     {
       g_autofree char *text = NULL;
+      g_autofree char *markup = NULL;
 
       g_warning ("Could not keep scan %s: %s", imgscan_result_get_scan_id (result), error->message);
       text = g_strdup_printf (_("This result could not be kept in the history: %s"), error->message);
+      markup = g_markup_escape_text (text, -1);
       adw_toast_overlay_add_toast (self->toast_overlay,
-                                   g_object_new (ADW_TYPE_TOAST, "title", text, "timeout", 0, NULL));
+                                   g_object_new (ADW_TYPE_TOAST, "title", markup, "timeout", 0, NULL));
       g_free (self->last_toast);
       self->last_toast = g_strdup (text);
     }

@@ -389,6 +389,53 @@ test_keep_fails (Fixture       *fixture,
   g_unlink (blocker);
 }
 
+/* A connection lost after the upload: one resend with the same scan ID, the results, and
+ * a word that Copyleaks may have billed the scan twice. */
+static void
+test_resent (Fixture       *fixture,
+             gconstpointer  data)
+{
+  g_autoptr(GFile) photo = ui_test_make_photo (fixture->dir, "resent.png", 0x3366ccff);
+
+  mock_server_set_scenario (fixture->server, "drop-once");
+  imgscan_window_open_file (fixture->window, photo);
+  wait_until (fixture, state_is_results, "the results after the resend");
+
+  assert_example_results (fixture);
+  g_assert_cmpuint (mock_server_get_n_checks (fixture->server), ==, 2);
+  g_assert_nonnull (_imgscan_window_get_last_toast (fixture->window));
+  g_assert_nonnull (strstr (_imgscan_window_get_last_toast (fixture->window),
+                            "may have billed this scan twice"));
+}
+
+/* A 200 reply that is not a valid result was paid for: its bytes are kept and the error
+ * says where. */
+static void
+test_unreadable_reply (Fixture       *fixture,
+                       gconstpointer  data)
+{
+  g_autoptr(GFile) photo = ui_test_make_photo (fixture->dir, "garbled.png", 0x3366ccff);
+  const char *description;
+  const char *saved;
+  g_autofree char *path = NULL;
+  g_autofree char *kept = NULL;
+
+  mock_server_set_scenario (fixture->server, "invalid-json");
+  imgscan_window_open_file (fixture->window, photo);
+  wait_until (fixture, state_is_error, "the invalid-reply error");
+
+  description = adw_status_page_get_description (imgscan_window_get_error_page (fixture->window));
+  g_test_message ("Error shown: %s", description);
+  saved = strstr (description, "is saved as ");
+  g_assert_nonnull (saved);
+  path = g_strdup (saved + strlen ("is saved as "));
+  g_assert_true (g_str_has_suffix (path, "."));
+  path[strlen (path) - 1] = '\0';
+  g_assert_true (g_str_has_prefix (path, g_get_user_data_dir ()));
+  g_assert_true (g_file_get_contents (path, &kept, NULL, NULL));
+  g_assert_cmpuint (strlen (kept), >, 0);
+}
+
 static gboolean
 all_full_thumbnails_done (Fixture *fixture)
 {
@@ -704,6 +751,8 @@ main (int   argc,
   ADD ("/window/bad-credentials", test_bad_credentials, NULL);
   ADD ("/window/retry", test_retry, NULL);
   ADD ("/window/keep-fails", test_keep_fails, NULL);
+  ADD ("/window/resent", test_resent, NULL);
+  ADD ("/window/unreadable-reply", test_unreadable_reply, NULL);
   ADD ("/window/thumbnails", test_thumbnails, NULL);
   ADD ("/window/unsafe-pages", test_unsafe_pages, NULL);
   ADD ("/window/no-copies", test_empty_result, NULL);
