@@ -75,6 +75,8 @@ unbind_row (GtkSignalListItemFactory *factory,
  * nothing (the rows are recycled). */
 #define FIRST_ROWS  24
 #define GROW_ROWS   48
+/* No row is shorter than this: a thumbnail plus padding. */
+#define MIN_ROW_HEIGHT 64
 #define SLICE_KEY   "imgscan-slice"
 
 static gboolean
@@ -106,6 +108,20 @@ grow_tick_cb (GtkWidget     *widget,
   return G_SOURCE_CONTINUE;
 }
 
+/* The rows the first frame needs: what the window's height can show, never more than
+ * FIRST_ROWS. Every row built before the first frame delays it (under software GL, more
+ * than parsing does). */
+static guint
+first_rows (GtkListView *list)
+{
+  GtkWidget *root = GTK_WIDGET (gtk_widget_get_root (GTK_WIDGET (list)));
+  int height = root != NULL ? gtk_widget_get_height (root) : 0;
+
+  if (height <= 0)
+    return FIRST_ROWS;
+  return CLAMP ((guint) height / MIN_ROW_HEIGHT + 1, 4, FIRST_ROWS);
+}
+
 static void
 set_list_model (GtkListView *list,
                 GListModel  *model)
@@ -122,10 +138,11 @@ set_list_model (GtkListView *list,
   if (model != NULL)
     {
       guint n_items = g_list_model_get_n_items (model);
+      guint n_first = first_rows (list);
 
-      slice = gtk_slice_list_model_new (g_object_ref (model), 0, MIN (n_items, FIRST_ROWS));
+      slice = gtk_slice_list_model_new (g_object_ref (model), 0, MIN (n_items, n_first));
       selection = gtk_no_selection_new (G_LIST_MODEL (slice));
-      if (n_items > FIRST_ROWS)
+      if (n_items > n_first)
         {
           g_object_set_data (G_OBJECT (list), "imgscan-painted", NULL);
           tick_id = gtk_widget_add_tick_callback (GTK_WIDGET (list), grow_tick_cb, NULL, NULL);

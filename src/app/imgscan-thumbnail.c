@@ -10,7 +10,11 @@
 #include <glib/gi18n.h>
 
 #include "imgscan-core.h"
+#include "imgscan-texture-cache.h"
 #include "imgscan-thumbnail.h"
+
+/* Decoded at twice the shown size: sharp on a HiDPI screen. */
+#define LOAD_SIZE (IMGSCAN_THUMBNAIL_SIZE * 2)
 
 struct _ImgscanThumbnail
 {
@@ -32,6 +36,16 @@ set_icon (ImgscanThumbnail *self,
   gtk_image_set_from_icon_name (self->image, icon_name);
   gtk_image_set_pixel_size (self->image, IMGSCAN_THUMBNAIL_SIZE / 2);
   gtk_widget_add_css_class (GTK_WIDGET (self->image), "dim-label");
+}
+
+static void
+show_texture (ImgscanThumbnail *self,
+              GdkTexture       *texture)
+{
+  self->state = IMGSCAN_THUMBNAIL_STATE_LOADED;
+  gtk_widget_remove_css_class (GTK_WIDGET (self->image), "dim-label");
+  gtk_image_set_from_paintable (self->image, GDK_PAINTABLE (texture));
+  gtk_image_set_pixel_size (self->image, IMGSCAN_THUMBNAIL_SIZE);
 }
 
 static void
@@ -76,11 +90,11 @@ load_cb (GObject      *object,
       return;
     }
 
-  texture = gdk_texture_new_for_pixbuf (pixbuf);
-  self->state = IMGSCAN_THUMBNAIL_STATE_LOADED;
-  gtk_widget_remove_css_class (GTK_WIDGET (self->image), "dim-label");
-  gtk_image_set_from_paintable (self->image, GDK_PAINTABLE (texture));
-  gtk_image_set_pixel_size (self->image, IMGSCAN_THUMBNAIL_SIZE);
+  /* One texture per thumbnail, shared by every row that shows it: a new GdkTexture per
+   * bind would be uploaded again by the renderer each time. */
+  texture = imgscan_texture_cache_add_pixbuf (imgscan_texture_cache_get_default (),
+                                              self->url, LOAD_SIZE, pixbuf);
+  show_texture (self, texture);
 }
 
 static gboolean
@@ -96,7 +110,7 @@ start_load_cb (gpointer user_data)
   g_object_set_data (G_OBJECT (self->cancellable), "imgscan-thumbnail", self);
   imgscan_thumbnail_loader_load_async (imgscan_thumbnail_loader_get_default (),
                                        self->url,
-                                       IMGSCAN_THUMBNAIL_SIZE * 2,
+                                       LOAD_SIZE,
                                        self->cancellable,
                                        load_cb,
                                        g_object_ref (self->cancellable));
@@ -108,6 +122,8 @@ void
 imgscan_thumbnail_set_url (ImgscanThumbnail *self,
                            const char       *url)
 {
+  g_autoptr(GdkTexture) texture = NULL;
+
   g_return_if_fail (IMGSCAN_IS_THUMBNAIL (self));
 
   g_clear_handle_id (&self->start_id, g_source_remove);
@@ -126,6 +142,14 @@ imgscan_thumbnail_set_url (ImgscanThumbnail *self,
     {
       self->state = IMGSCAN_THUMBNAIL_STATE_EMPTY;
       gtk_image_clear (self->image);
+      return;
+    }
+
+  /* Seen a moment ago (scrolling back): show it in this very frame. */
+  texture = imgscan_texture_cache_lookup (imgscan_texture_cache_get_default (), url, LOAD_SIZE);
+  if (texture != NULL)
+    {
+      show_texture (self, texture);
       return;
     }
 
