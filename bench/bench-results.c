@@ -367,12 +367,13 @@ main (int   argc,
   adw_init ();
 
   base_url = spawn_thumb_server (&server);
-  if (g_getenv ("BENCH_NO_THUMBNAILS") != NULL)
-    imgscan_thumbnail_loader_set_network_enabled (imgscan_thumbnail_loader_get_default (), FALSE);
   reply = make_reply (base_url);
   g_print ("reply: %u matches, %.1f MB\n", N_FULL + N_PARTIAL, g_bytes_get_size (reply) / 1e6);
 
   window = imgscan_window_new (NULL);
+  /* After the window, which applies the "load-thumbnails" setting to the loader. */
+  if (g_getenv ("BENCH_NO_THUMBNAILS") != NULL)
+    imgscan_thumbnail_loader_set_network_enabled (imgscan_thumbnail_loader_get_default (), FALSE);
   bench_window = GTK_WIDGET (window);
   gtk_window_set_default_size (GTK_WINDOW (window), 900, 700);
   gtk_window_present (GTK_WINDOW (window));
