@@ -668,9 +668,13 @@ read_entry (GFile       *dir,
     }
   if ((guint64)st.st_size != imgscan_history_entry_get_reply_size (entry))
     {
+      /* Numbers go in as text: xgettext cannot see through G_GUINT64_FORMAT. */
+      g_autofree char *actual = g_strdup_printf ("%" G_GUINT64_FORMAT, (guint64)st.st_size);
+      g_autofree char *expected = g_strdup_printf ("%" G_GUINT64_FORMAT,
+                                                   imgscan_history_entry_get_reply_size (entry));
+
       g_set_error (error, IMGSCAN_HISTORY_ERROR, IMGSCAN_HISTORY_ERROR_CORRUPT,
-                   _("The reply has %" G_GUINT64_FORMAT " bytes instead of %" G_GUINT64_FORMAT),
-                   (guint64)st.st_size, imgscan_history_entry_get_reply_size (entry));
+                   _("The reply has %s bytes instead of %s"), actual, expected);
       return NULL;
     }
 

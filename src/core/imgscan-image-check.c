@@ -339,12 +339,14 @@ imgscan_image_check (GFile         *file,
   if (size >= IMGSCAN_MAX_FILE_SIZE)
     {
       g_autofree char *size_text = imgscan_format_size (size);
+      /* Numbers go in as text: xgettext cannot see through G_GUINT64_FORMAT. */
+      g_autofree char *bytes_text = g_strdup_printf ("%" G_GUINT64_FORMAT, size);
 
       /* Right at the limit "20.0 MB" alone would look allowed: give the bytes too. */
       if (size < IMGSCAN_MAX_FILE_SIZE + 50000)
         g_set_error (error, IMGSCAN_IMAGE_ERROR, IMGSCAN_IMAGE_ERROR_TOO_LARGE,
-                     _("%s is %s (%" G_GUINT64_FORMAT " bytes); Copyleaks takes files under 20 MB (20000000 bytes)"),
-                     name, size_text, size);
+                     _("%s is %s (%s bytes); Copyleaks takes files under 20 MB (20000000 bytes)"),
+                     name, size_text, bytes_text);
       else
         g_set_error (error, IMGSCAN_IMAGE_ERROR, IMGSCAN_IMAGE_ERROR_TOO_LARGE,
                      _("%s is %s; Copyleaks takes files under 20 MB"), name, size_text);
