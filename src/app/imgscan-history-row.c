@@ -73,6 +73,7 @@ imgscan_history_format_time (GDateTime *time)
     return g_strdup_printf (_("Yesterday, %s"), clock);
 
   /* Translators: a date and time in the locale's format; see g_date_time_format() */
+  /* xgettext:no-c-format */
   return g_date_time_format (local, _("%x %X"));
 }
 

@@ -30,9 +30,13 @@ append_group (GString    *out,
 
       g_string_append_printf (out, "  %s", imgscan_match_get_url (match));
       if (show_type)
-        /* TRANSLATORS: after an image URL whose matchType this version doesn't know */
-        g_string_append_printf (out, _("  (matchType %" G_GINT64_FORMAT ")"),
-                                imgscan_match_get_match_type (match));
+        {
+          g_autofree char *type = g_strdup_printf ("%" G_GINT64_FORMAT,
+                                                   imgscan_match_get_match_type (match));
+
+          /* TRANSLATORS: after an image URL whose matchType this version doesn't know */
+          g_string_append_printf (out, _("  (matchType %s)"), type);
+        }
       g_string_append_c (out, '\n');
 
       if (pages[0] == NULL)
@@ -101,9 +105,15 @@ cli_format_summary (ImgscanResult    *result,
       g_string_append_c (out, '\n');
     }
 
-  g_string_append_printf (out, _("Credits: %" G_GINT64_FORMAT " used, %" G_GINT64_FORMAT " expected"),
-                          imgscan_result_get_actual_credits (result),
-                          imgscan_result_get_expected_credits (result));
+  {
+    /* Numbers go in as text: xgettext cannot see through G_GINT64_FORMAT. */
+    g_autofree char *used = g_strdup_printf ("%" G_GINT64_FORMAT,
+                                             imgscan_result_get_actual_credits (result));
+    g_autofree char *expected = g_strdup_printf ("%" G_GINT64_FORMAT,
+                                                 imgscan_result_get_expected_credits (result));
+
+    g_string_append_printf (out, _("Credits: %s used, %s expected"), used, expected);
+  }
   g_string_append_c (out, '\n');
 
   if (sandbox)

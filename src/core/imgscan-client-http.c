@@ -128,10 +128,11 @@ read_chunk_cb (GObject      *source,
       /* libsoup reports a premature end as a plain end of file. */
       if (data->expected >= 0 && data->buffer->len < (guint64) data->expected)
         {
+          g_autofree char *expected = g_strdup_printf ("%" G_GOFFSET_FORMAT, data->expected);
+
           g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_PARTIAL_INPUT,
-                                   _("the connection closed after %u of %" G_GOFFSET_FORMAT
-                                     " bytes of the reply"),
-                                   data->buffer->len, data->expected);
+                                   _("the connection closed after %u of %s bytes of the reply"),
+                                   data->buffer->len, expected);
           return;
         }
       g_task_return_pointer (task, g_byte_array_free_to_bytes (g_steal_pointer (&data->buffer)),

@@ -257,9 +257,11 @@ read_reply (SendData      *data,
   /* libsoup reports a premature end as a plain end of file. */
   if (expected >= 0 && buffer->len < (guint64) expected)
     {
+      g_autofree char *expected_text = g_strdup_printf ("%" G_GOFFSET_FORMAT, expected);
+
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_PARTIAL_INPUT,
-                   _("the connection closed after %u of %" G_GOFFSET_FORMAT " bytes of the reply"),
-                   buffer->len, expected);
+                   _("the connection closed after %u of %s bytes of the reply"),
+                   buffer->len, expected_text);
       return NULL;
     }
   return g_byte_array_free_to_bytes (g_steal_pointer (&buffer));
