@@ -251,3 +251,26 @@ imgscan_client_parse_retry_after (SoupMessageHeaders *headers)
   now = g_date_time_new_now_utc ();
   return MAX (0, g_date_time_difference (when, now) / 1000);
 }
+
+GError *
+imgscan_client_reply_too_large_error (gsize max_reply)
+{
+  g_autofree char *limit = g_format_size_full (max_reply, G_FORMAT_SIZE_IEC_UNITS);
+
+  return g_error_new (IMGSCAN_CLIENT_ERROR, IMGSCAN_CLIENT_ERROR_INVALID_RESPONSE,
+                      _("The server's reply is larger than %s, which no Copyleaks reply is; it "
+                        "was not read. Check IMGSCAN_API_URL and try again."), limit);
+}
+
+/* libsoup reports a premature end as a plain end of file: a reply shorter than its
+ * Content-Length is a lost connection, not a short reply. */
+GError *
+imgscan_client_reply_cut_short_error (gsize   received,
+                                      goffset expected)
+{
+  g_autofree char *expected_text = g_strdup_printf ("%" G_GOFFSET_FORMAT, expected);
+
+  return g_error_new (G_IO_ERROR, G_IO_ERROR_PARTIAL_INPUT,
+                      _("the connection closed after %u of %s bytes of the reply"),
+                      (guint) received, expected_text);
+}

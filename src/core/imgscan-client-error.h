@@ -37,4 +37,10 @@ GError  *imgscan_client_error_for_reply      (ImgscanRequestKind  kind,
 /* Retry-After as milliseconds (delta-seconds or an HTTP date), or -1 when absent/unreadable. */
 gint64   imgscan_client_parse_retry_after    (SoupMessageHeaders *headers);
 
+/* The two ways reading a reply fails on our side, worded once for both readers
+ * (the async one in imgscan-client-http.c, the blocking one of the upload). */
+GError  *imgscan_client_reply_too_large_error (gsize              max_reply);
+GError  *imgscan_client_reply_cut_short_error (gsize              received,
+                                               goffset            expected);
+
 G_END_DECLS

@@ -12,6 +12,7 @@
 #include <libsoup/soup.h>
 #include <string.h>
 
+#include "imgscan-client-error.h"
 #include "imgscan-client-private.h"
 
 #define READ_CHUNK (64 * 1024)
@@ -96,16 +97,6 @@ read_data_free (ReadData *data)
   g_free (data);
 }
 
-static GError *
-too_large_error (void)
-{
-  g_autofree char *limit = g_format_size_full (IMGSCAN_MAX_REPLY_SIZE, G_FORMAT_SIZE_IEC_UNITS);
-
-  return g_error_new (IMGSCAN_CLIENT_ERROR, IMGSCAN_CLIENT_ERROR_INVALID_RESPONSE,
-                      _("The server's reply is larger than %s, which no Copyleaks reply is; it "
-                        "was not read. Check IMGSCAN_API_URL and try again."), limit);
-}
-
 static void read_next (GTask *task);
 
 static void
@@ -125,14 +116,10 @@ read_chunk_cb (GObject      *source,
     }
   if (g_bytes_get_size (chunk) == 0)
     {
-      /* libsoup reports a premature end as a plain end of file. */
       if (data->expected >= 0 && data->buffer->len < (guint64) data->expected)
         {
-          g_autofree char *expected = g_strdup_printf ("%" G_GOFFSET_FORMAT, data->expected);
-
-          g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_PARTIAL_INPUT,
-                                   _("the connection closed after %u of %s bytes of the reply"),
-                                   data->buffer->len, expected);
+          g_task_return_error (task, imgscan_client_reply_cut_short_error (data->buffer->len,
+                                                                           data->expected));
           return;
         }
       g_task_return_pointer (task, g_byte_array_free_to_bytes (g_steal_pointer (&data->buffer)),
@@ -141,7 +128,7 @@ read_chunk_cb (GObject      *source,
     }
   if (data->buffer->len + g_bytes_get_size (chunk) > IMGSCAN_MAX_REPLY_SIZE)
     {
-      g_task_return_error (task, too_large_error ());
+      g_task_return_error (task, imgscan_client_reply_too_large_error (IMGSCAN_MAX_REPLY_SIZE));
       return;
     }
   g_byte_array_append (data->buffer, g_bytes_get_data (chunk, NULL), g_bytes_get_size (chunk));
@@ -181,7 +168,7 @@ send_cb (GObject      *source,
   by_length = soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CONTENT_LENGTH;
   if (by_length && length > IMGSCAN_MAX_REPLY_SIZE)
     {
-      g_task_return_error (task, too_large_error ());
+      g_task_return_error (task, imgscan_client_reply_too_large_error (IMGSCAN_MAX_REPLY_SIZE));
       return;
     }
   data->buffer = g_byte_array_sized_new (MIN (MAX (length, 0), READ_CHUNK));

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "imgscan-client.h"
+#include "imgscan-client-error.h"
 #include "imgscan-image-check.h"
 #include "imgscan-upload-stream.h"
 
@@ -202,16 +203,6 @@ send_data_free (SendData *data)
   g_free (data);
 }
 
-static GError *
-too_large_error (gsize max_reply)
-{
-  g_autofree char *limit = g_format_size_full (max_reply, G_FORMAT_SIZE_IEC_UNITS);
-
-  return g_error_new (IMGSCAN_CLIENT_ERROR, IMGSCAN_CLIENT_ERROR_INVALID_RESPONSE,
-                      _("The server's reply is larger than %s, which no Copyleaks reply is; it "
-                        "was not read. Check IMGSCAN_API_URL and try again."), limit);
-}
-
 /* The blocking twin of imgscan_client_send_and_read_async(): the same cap, and a reply
  * shorter than its Content-Length is a lost connection, not a short reply. */
 static GBytes *
@@ -228,7 +219,7 @@ read_reply (SendData      *data,
 
   if (by_length && (guint64) length > data->max_reply)
     {
-      g_propagate_error (error, too_large_error (data->max_reply));
+      g_propagate_error (error, imgscan_client_reply_too_large_error (data->max_reply));
       return NULL;
     }
   if (by_length && soup_message_headers_get_one (headers, "Content-Encoding") == NULL)
@@ -249,19 +240,14 @@ read_reply (SendData      *data,
         break;
       if (buffer->len > data->max_reply)
         {
-          g_propagate_error (error, too_large_error (data->max_reply));
+          g_propagate_error (error, imgscan_client_reply_too_large_error (data->max_reply));
           return NULL;
         }
     }
 
-  /* libsoup reports a premature end as a plain end of file. */
   if (expected >= 0 && buffer->len < (guint64) expected)
     {
-      g_autofree char *expected_text = g_strdup_printf ("%" G_GOFFSET_FORMAT, expected);
-
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_PARTIAL_INPUT,
-                   _("the connection closed after %u of %s bytes of the reply"),
-                   buffer->len, expected_text);
+      g_propagate_error (error, imgscan_client_reply_cut_short_error (buffer->len, expected));
       return NULL;
     }
   return g_byte_array_free_to_bytes (g_steal_pointer (&buffer));
