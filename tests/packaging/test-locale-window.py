@@ -15,54 +15,22 @@ Usage: test-locale-window.py IMGSCAN PO_BUILDDIR   (inside a session bus and a d
 import gettext
 import os
 import shutil
-import struct
 import subprocess
 import sys
 import tempfile
 import time
-import zlib
 
 import gi
 gi.require_version("Atspi", "2.0")
 from gi.repository import Atspi  # noqa: E402
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from atspi_util import find_app, walk, write_png  # noqa: E402
+
 LANGS = {"de": "de_DE.UTF-8", "fr": "fr_FR.UTF-8"}
 TIMEOUT = 60
 # Present once the demo scan's results are shown.
 RESULTS_MARK = "Score summary"
-
-
-def write_png(path, width=96, height=64):
-    """A small valid PNG, written with zlib only."""
-    rows = b"".join(
-        b"\x00" + b"".join(bytes((40 + x * 2 % 200, 80 + y, 170)) for x in range(width))
-        for y in range(height))
-
-    def chunk(kind, data):
-        body = kind + data
-        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
-
-    with open(path, "wb") as f:
-        f.write(b"\x89PNG\r\n\x1a\n")
-        f.write(chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)))
-        f.write(chunk(b"IDAT", zlib.compress(rows)))
-        f.write(chunk(b"IEND", b""))
-
-
-def walk(node, depth=0):
-    if node is None or depth > 60:
-        return
-    yield node
-    try:
-        count = node.get_child_count()
-    except Exception:
-        return
-    for i in range(count):
-        try:
-            child = node.get_child_at_index(i)
-        except Exception:
-            continue
-        yield from walk(child, depth + 1)
 
 
 def texts_of(app):
@@ -94,18 +62,6 @@ def looks_english(text):
     words = [w.strip(".,:;()“”\"'…").lower() for w in text.split()]
     return len(words) >= 2 and sum(w in ENGLISH_WORDS for w in words) >= 1 \
         and not any(c in text for c in ("://", "/", "_"))
-
-
-def find_app(pid):
-    desktop = Atspi.get_desktop(0)
-    for i in range(desktop.get_child_count()):
-        app = desktop.get_child_at_index(i)
-        try:
-            if app is not None and app.get_process_id() == pid:
-                return app
-        except Exception:
-            continue
-    return None
 
 
 def collect(imgscan, args, env, mark, attempts=2):

@@ -11,51 +11,21 @@ Usage: test-open-with.py IMGSCAN BUILT_DESKTOP_FILE   (inside a session bus and 
 
 import os
 import shutil
-import struct
 import subprocess
 import sys
 import tempfile
 import time
-import zlib
 
 import gi
 gi.require_version("Atspi", "2.0")
 gi.require_version("Gio", "2.0")
 from gi.repository import Atspi, Gio, GLib  # noqa: E402
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from atspi_util import find_app, walk, write_png  # noqa: E402
+
 TIMEOUT = 60
 PHOTO_NAME = "Holiday photo é.png"
-
-
-def write_png(path, width=96, height=64):
-    rows = b"".join(
-        b"\x00" + b"".join(bytes((40 + x * 2 % 200, 80 + y, 170)) for x in range(width))
-        for y in range(height))
-
-    def chunk(kind, data):
-        body = kind + data
-        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
-
-    with open(path, "wb") as f:
-        f.write(b"\x89PNG\r\n\x1a\n")
-        f.write(chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)))
-        f.write(chunk(b"IDAT", zlib.compress(rows)))
-        f.write(chunk(b"IEND", b""))
-
-
-def walk(node, depth=0):
-    if node is None or depth > 60:
-        return
-    yield node
-    try:
-        count = node.get_child_count()
-    except Exception:
-        return
-    for i in range(count):
-        try:
-            yield from walk(node.get_child_at_index(i), depth + 1)
-        except Exception:
-            continue
 
 
 def texts_of(app):
@@ -73,18 +43,6 @@ def texts_of(app):
         except Exception:
             pass
     return found
-
-
-def find_app(pid):
-    desktop = Atspi.get_desktop(0)
-    for i in range(desktop.get_child_count()):
-        app = desktop.get_child_at_index(i)
-        try:
-            if app is not None and app.get_process_id() == pid:
-                return app
-        except Exception:
-            continue
-    return None
 
 
 def main(argv):

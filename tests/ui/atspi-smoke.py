@@ -9,16 +9,17 @@
 
 import os
 import shutil
-import struct
 import subprocess
 import sys
 import tempfile
 import time
-import zlib
 
 import gi
 gi.require_version('Atspi', '2.0')
 from gi.repository import Atspi  # noqa: E402
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from atspi_util import find_app, walk, write_png  # noqa: E402
 
 TIMEOUT = 60
 
@@ -26,39 +27,6 @@ TIMEOUT = 60
 def tap(ok, n, what):
     print(('ok %d - %s' if ok else 'not ok %d - %s') % (n, what), flush=True)
     return ok
-
-
-def write_png(path, width=96, height=64):
-    """A small, valid RGB PNG written with zlib only."""
-    rows = b''.join(b'\x00' + b''.join(bytes((40 + (x * 2) % 200, (80 + y) % 256, 170))
-                                        for x in range(width))
-                    for y in range(height))
-
-    def chunk(kind, data):
-        body = kind + data
-        return struct.pack('>I', len(data)) + body + struct.pack('>I', zlib.crc32(body) & 0xffffffff)
-
-    with open(path, 'wb') as f:
-        f.write(b'\x89PNG\r\n\x1a\n')
-        f.write(chunk(b'IHDR', struct.pack('>IIBBBBB', width, height, 8, 2, 0, 0, 0)))
-        f.write(chunk(b'IDAT', zlib.compress(rows)))
-        f.write(chunk(b'IEND', b''))
-
-
-def walk(node, depth=0):
-    if node is None or depth > 60:
-        return
-    yield node
-    try:
-        n = node.get_child_count()
-    except Exception:
-        return
-    for i in range(n):
-        try:
-            child = node.get_child_at_index(i)
-        except Exception:
-            continue
-        yield from walk(child, depth + 1)
 
 
 def name_of(node):
@@ -105,20 +73,6 @@ def unnamed_controls(app):
 
     visit(app, [], 0)
     return found
-
-
-def find_app(pid):
-    desktop = Atspi.get_desktop(0)
-    for i in range(desktop.get_child_count()):
-        app = desktop.get_child_at_index(i)
-        if app is None:
-            continue
-        try:
-            if app.get_process_id() == pid:
-                return app
-        except Exception:
-            continue
-    return None
 
 
 def wait_for(predicate, what, timeout=TIMEOUT):
